@@ -1,0 +1,80 @@
+/** Offset <-> line/character conversion. Characters are UTF-16 code units, as in LSP. */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export class LineIndex {
+  /** Offsets where each line starts. */
+  readonly lineStarts: Uint32Array;
+
+  constructor(readonly text: string) {
+    this.lineStarts = computeLineStarts(text);
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - starts[lo] };
+  }
+
+  offsetAt(position: Position): number {
+    const starts = this.lineStarts;
+    if (position.line < 0) return 0;
+    if (position.line >= starts.length) return this.text.length;
+    const lineStart = starts[position.line];
+    const nextLineStart = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
+    return Math.max(lineStart, Math.min(lineStart + Math.max(0, position.character), nextLineStart));
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+}
+
+export function computeLineStarts(text: string): Uint32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  // A lone CR also ends a line (LSP treats \r, \n and \r\n as line ends).
+  let hasLoneCr = false;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) {
+      hasLoneCr = true;
+      break;
+    }
+  }
+  if (!hasLoneCr) {
+    const starts = new Uint32Array(count);
+    let n = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
+    return starts;
+  }
+  const list: number[] = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      list.push(i + 1);
+    } else if (c === 10) {
+      list.push(i + 1);
+    }
+  }
+  return Uint32Array.from(list);
+}

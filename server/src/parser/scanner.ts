@@ -1,0 +1,679 @@
+/**
+ * A small tolerant XML scanner, purpose-built for MetaBase.xml.
+ *
+ * It never throws and never expands entities or reads anything but the given string. On broken
+ * input it records a SyntaxProblem at the damage and carries on, so every element and attribute
+ * after the damage is still available. Lessons from shared/research/parsers.md:
+ *  - jump with indexOf (memchr) to the next `<` and to closing quotes; walk only names;
+ *  - values are offsets, decoded only on request, never whitespace-normalised (MULTISZ values keep
+ *    one entry per line);
+ *  - names are interned by comparing in place, so the tree never keeps a slice of the document;
+ *  - a new key element (anything but configuration/MBProperty/Custom) implies the end of an open
+ *    key, because IIS never nests keys; this keeps a missing end tag local.
+ *
+ * Recovery rules:
+ *  - a quoted value whose text ends in `<ws>Name=` lost its closing quote: it is cut before the
+ *    whitespace and scanning resumes at Name;
+ *  - inside a value, a line that starts with `<`, `>` or `/>` also ends it (missing closing quote);
+ *  - a `<` elsewhere in a value is kept and reported;
+ *  - `Name=` without a value gets no value and a problem; tokens without `=` are reported once;
+ *  - a start tag without `>` ends at the next `<`;
+ *  - an end tag closes the nearest open element of the same name; others are reported, ignored;
+ *  - end of file closes everything still open.
+ */
+import type { SyntaxKind, SyntaxProblem, SyntaxSeverity, XmlAttribute, XmlComment, XmlDocument, XmlElement } from './xmlTypes';
+
+const LT = 60; // <
+const GT = 62; // >
+const SLASH = 47; // /
+const EQ = 61; // =
+const DQ = 34; // "
+const SQ = 39; // '
+const BANG = 33; // !
+const QM = 63; // ?
+const CR = 13;
+
+/** Stop recording problems after this many; a binary file would otherwise produce millions. */
+export const MAX_PROBLEMS = 5000;
+
+/** 1 = whitespace, 2 = ends a name. */
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of [32, 9, 10, 13]) CHAR_CLASS[c] = 1;
+for (const c of [LT, GT, SLASH, EQ, DQ, SQ]) CHAR_CLASS[c] = 2;
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+/** Name characters: anything that is not whitespace or XML punctuation. */
+function isNameChar(c: number): boolean {
+  // charCodeAt past the end gives NaN, which fails both tests.
+  return c >= 128 || CHAR_CLASS[c] === 0;
+}
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+function isIdentChar(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+export function isKeyElementName(name: string): boolean {
+  return name !== 'configuration' && name !== 'MBProperty' && name !== 'Custom';
+}
+
+/**
+ * Interns names by hash of their characters, comparing candidates in place (text.startsWith), so
+ * a known name allocates nothing and a new one is copied out of the document once.
+ */
+export class NameTable {
+  private readonly buckets = new Map<number, string[]>();
+
+  intern(text: string, start: number, end: number, hash: number): string {
+    const len = end - start;
+    let bucket = this.buckets.get(hash);
+    if (bucket) {
+      for (const candidate of bucket) {
+        if (candidate.length === len && text.startsWith(candidate, start)) return candidate;
+      }
+    } else {
+      bucket = [];
+      this.buckets.set(hash, bucket);
+    }
+    // Copy: a slice would keep the whole document alive (V8 sliced strings).
+    let copy = '';
+    for (let i = start; i < end; i++) copy += String.fromCharCode(text.charCodeAt(i));
+    bucket.push(copy);
+    return copy;
+  }
+}
+
+const sharedNames = new NameTable();
+
+export interface ScanOptions {
+  /** Where scanning starts (default 0). */
+  from?: number;
+  /** Open elements at `from`, outermost first (for region re-parse). */
+  openElements?: XmlElement[];
+  /**
+   * Called at every tag start at or after `stopAfter`; returning true ends the scan there with the
+   * stack as it is (used by the incremental parser to stop at a synchronisation point).
+   */
+  stopAt?: (offset: number, openDepth: number) => boolean;
+  stopAfter?: number;
+  names?: NameTable;
+}
+
+export interface ScanResult extends XmlDocument {
+  /** Offset where scanning stopped (text length unless stopAt fired). */
+  stoppedAt: number;
+  /** Elements still open at stoppedAt (only when stopAt fired). */
+  openAtStop: XmlElement[];
+}
+
+/** Heuristic: NUL or many control characters near the start means this is not a text file. */
+export function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13) control++;
+    else if (c === 0xfffd) control++; // replacement characters from invalid UTF-8
+  }
+  return n > 0 && control / n > 0.05;
+}
+
+export function scan(text: string, options: ScanOptions = {}): ScanResult {
+  return new Scanner(text, options).run();
+}
+
+class Scanner {
+  private readonly len: number;
+  private pos: number;
+  private readonly names: NameTable;
+  private readonly stack: XmlElement[];
+  private readonly elements: XmlElement[] = [];
+  private readonly roots: XmlElement[] = [];
+  private readonly comments: XmlComment[] = [];
+  private readonly problems: SyntaxProblem[] = [];
+  // Cursors of the next `&`, `<` and line feed at or after some position (-1: none left), so the
+  // per-value checks stay linear in the size of the document.
+  private ampCursor = -2;
+  private ltCursor = -2;
+  private nlCursor = -2;
+  private stopped = -1;
+
+  constructor(private readonly text: string, private readonly options: ScanOptions) {
+    this.len = text.length;
+    this.pos = options.from ?? 0;
+    this.names = options.names ?? sharedNames;
+    this.stack = options.openElements ? [...options.openElements] : [];
+  }
+
+  run(): ScanResult {
+    const { text } = this;
+    if (this.pos === 0 && text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    if (this.pos <= 1 && looksBinary(text)) {
+      this.problem('binary-content', 0, Math.min(this.len, 1), 'This file does not look like a text metabase (it contains NUL or control bytes); nothing was parsed.', 'error');
+      return this.result(this.len);
+    }
+    const stopAt = this.options.stopAt;
+    const stopAfter = this.options.stopAfter ?? 0;
+    while (this.pos < this.len) {
+      const lt = text.indexOf('<', this.pos);
+      if (lt < 0) {
+        this.checkText(this.pos, this.len);
+        this.pos = this.len;
+        break;
+      }
+      if (lt > this.pos) this.checkText(this.pos, lt);
+      if (stopAt && lt >= stopAfter && stopAt(lt, this.stack.length)) {
+        this.stopped = lt;
+        return this.result(lt);
+      }
+      const c1 = text.charCodeAt(lt + 1);
+      if (c1 === SLASH) this.endTag(lt);
+      else if (c1 === BANG) this.markup(lt);
+      else if (c1 === QM) this.processingInstruction(lt);
+      else this.startTag(lt);
+    }
+    // End of file closes everything still open.
+    while (this.stack.length > 0) {
+      const el = this.stack.pop()!;
+      this.problem('unclosed-element', el.start + 1, el.nameEnd, `<${el.name}> is not closed before the end of the file.`, 'error');
+      el.end = this.len;
+    }
+    return this.result(this.len);
+  }
+
+  private result(stoppedAt: number): ScanResult {
+    return {
+      elements: this.elements,
+      roots: this.roots,
+      comments: this.comments,
+      problems: this.problems,
+      length: this.len,
+      stoppedAt,
+      openAtStop: this.stopped >= 0 ? [...this.stack] : [],
+    };
+  }
+
+  private problem(kind: SyntaxKind, start: number, end: number, message: string, severity: SyntaxSeverity = 'error'): void {
+    if (this.problems.length >= MAX_PROBLEMS) {
+      if (this.problems.length === MAX_PROBLEMS) {
+        this.problems.push({ kind: 'too-many-problems', start, end: Math.max(end, start), message: `More than ${MAX_PROBLEMS} syntax problems; the rest are not reported.`, severity: 'error' });
+      }
+      return;
+    }
+    this.problems.push({ kind, start, end: Math.max(end, start), message, severity });
+  }
+
+  /** Character data between tags: metabase keys carry none, so non-blank text is reported. */
+  private checkText(from: number, to: number): void {
+    const { text } = this;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (isWs(c)) continue;
+      let end = i;
+      while (end < to && !isWs(text.charCodeAt(end))) end++;
+      if (c < 32) {
+        this.problem('control-character', i, i + 1, `Control character U+${c.toString(16).padStart(4, '0').toUpperCase()} is not allowed in XML.`);
+      } else {
+        this.problem('unexpected-text', i, Math.max(end, i + 1), 'Text between elements has no meaning in a metabase; remove it or turn it into a comment.', 'warning');
+      }
+      return; // one report per stretch of text
+    }
+  }
+
+  private readName(from: number): { end: number; hash: number } {
+    const { text, len } = this;
+    let i = from;
+    let hash = 0;
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (!isNameChar(c)) break;
+      hash = (Math.imul(hash, 31) + c) | 0;
+      i++;
+    }
+    return { end: i, hash };
+  }
+
+  private skipWs(from: number): number {
+    const { text, len } = this;
+    let i = from;
+    while (i < len && isWs(text.charCodeAt(i))) i++;
+    return i;
+  }
+
+  private open(el: XmlElement): void {
+    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
+    el.parent = parent;
+    if (parent) parent.children.push(el);
+    else this.roots.push(el);
+    this.elements.push(el);
+  }
+
+  /** Close stack elements that cannot contain an element named `name` (IIS never nests keys). */
+  private implicitClose(name: string, at: number): void {
+    while (this.stack.length > 0) {
+      const top = this.stack[this.stack.length - 1];
+      const closes = top.name === 'Custom' || (isKeyElementName(top.name) && name !== 'Custom');
+      if (!closes) break;
+      this.stack.pop();
+      top.end = this.trimBack(at);
+      this.problem('unclosed-element', top.start + 1, top.nameEnd, `<${top.name}> has no end tag </${top.name}> before the next <${name}>.`);
+    }
+  }
+
+  /** Offset just after the last non-blank character before `at` (so implied ends hug content). */
+  private trimBack(at: number): number {
+    let i = at;
+    while (i > 0 && isWs(this.text.charCodeAt(i - 1))) i--;
+    return i;
+  }
+
+  private startTag(lt: number): void {
+    const { text, len } = this;
+    const { end: nameEnd, hash } = this.readName(lt + 1);
+    if (nameEnd === lt + 1) {
+      this.problem('stray-lt', lt, lt + 1, "A '<' that does not start a tag; write &lt; in text or values.");
+      this.pos = lt + 1;
+      return;
+    }
+    const name = this.names.intern(text, lt + 1, nameEnd, hash);
+    this.implicitClose(name, lt);
+    const el: XmlElement = {
+      name,
+      start: lt,
+      nameEnd,
+      startTagEnd: nameEnd,
+      endTagStart: -1,
+      end: nameEnd,
+      selfClosing: false,
+      parent: null,
+      children: [],
+      attributes: [],
+    };
+    this.open(el);
+    const attrs = el.attributes;
+    let p = nameEnd;
+    let junkStart = -1;
+    let junkEnd = -1;
+    const flushJunk = (): void => {
+      if (junkStart >= 0) {
+        const excerpt = text.slice(junkStart, Math.min(junkEnd, junkStart + 40)).replace(/\s+/g, ' ');
+        this.problem('stray-text-in-tag', junkStart, junkEnd, `Unexpected text '${excerpt}' inside the start tag of <${name}>; properties are written as Name="value".`);
+        junkStart = -1;
+      }
+    };
+    for (;;) {
+      p = this.skipWs(p);
+      if (p >= len) {
+        flushJunk();
+        this.problem('unclosed-start-tag', lt + 1, nameEnd, `The start tag of <${name}> is not closed with '>' before the end of the file.`);
+        el.startTagEnd = len;
+        el.end = len;
+        this.stack.push(el);
+        this.pos = len;
+        this.checkDuplicates(el);
+        return;
+      }
+      const c = text.charCodeAt(p);
+      if (c === GT) {
+        flushJunk();
+        el.startTagEnd = p + 1;
+        el.end = p + 1;
+        this.stack.push(el);
+        this.pos = p + 1;
+        break;
+      }
+      if (c === SLASH && text.charCodeAt(p + 1) === GT) {
+        flushJunk();
+        el.startTagEnd = p + 2;
+        el.end = p + 2;
+        el.selfClosing = true;
+        this.pos = p + 2;
+        break;
+      }
+      if (c === LT) {
+        flushJunk();
+        this.problem('unclosed-start-tag', lt + 1, nameEnd, `The start tag of <${name}> is not closed with '>'.`);
+        el.startTagEnd = this.trimBack(p);
+        el.end = el.startTagEnd;
+        this.stack.push(el);
+        this.pos = p;
+        break;
+      }
+      if (c === DQ || c === SQ || c === EQ || c === SLASH) {
+        // A value or '=' without a name, or a stray '/': skip it as junk.
+        let q = p + 1;
+        if (c === DQ || c === SQ) {
+          const close = text.indexOf(c === DQ ? '"' : "'", p + 1);
+          const nl = text.indexOf('\n', p + 1);
+          q = close >= 0 && (nl < 0 || close < nl) ? close + 1 : p + 1;
+        }
+        if (junkStart < 0) junkStart = p;
+        junkEnd = q;
+        p = q;
+        continue;
+      }
+      // Attribute name.
+      const { end: ne, hash: nhash } = this.readName(p);
+      const afterName = this.skipWs(ne);
+      if (text.charCodeAt(afterName) !== EQ) {
+        // A token without '=': an elision like "..." or a half-typed name.
+        if (junkStart < 0) junkStart = p;
+        junkEnd = ne;
+        p = ne;
+        continue;
+      }
+      flushJunk();
+      const attrName = this.names.intern(text, p, ne, nhash);
+      const attr: XmlAttribute = {
+        name: attrName,
+        nameStart: p - lt,
+        nameEnd: ne - lt,
+        valueStart: -1,
+        valueEnd: -1,
+        quote: 0,
+      };
+      attrs.push(attr);
+      let v = afterName + 1;
+      const beforeValue = v;
+      v = this.skipWs(v);
+      let vc = text.charCodeAt(v);
+      // Junk such as the '@' of a pasted C# verbatim string right before the quote.
+      if (vc !== DQ && vc !== SQ && v + 1 < len && v - beforeValue === 0 && !isWs(vc) && vc !== GT && vc !== LT) {
+        const next = text.charCodeAt(v + 1);
+        if ((next === DQ || next === SQ) && !isIdentChar(vc)) {
+          this.problem('stray-text-in-tag', v, v + 1, `Unexpected '${text[v]}' before the value of ${attrName}.`);
+          v++;
+          vc = next;
+        }
+      }
+      if (vc === DQ || vc === SQ) {
+        p = this.quotedValue(el, attr, v, vc);
+        continue;
+      }
+      const crossedLine = text.slice(beforeValue, v).includes('\n');
+      const nextIsAttr = this.startsAttribute(v);
+      if (v >= len || vc === GT || vc === LT || (vc === SLASH && text.charCodeAt(v + 1) === GT) || crossedLine || nextIsAttr) {
+        this.problem('missing-value', p, afterName + 1, `${attrName}= has no value; write ${attrName}="value".`);
+        p = crossedLine || nextIsAttr ? v : afterName + 1;
+        continue;
+      }
+      // Unquoted value: read to whitespace or the end of the tag.
+      let e = v;
+      while (e < len) {
+        const ch = text.charCodeAt(e);
+        if (isWs(ch) || ch === GT || ch === LT || (ch === SLASH && text.charCodeAt(e + 1) === GT)) break;
+        e++;
+      }
+      attr.valueStart = v - lt;
+      attr.valueEnd = e - lt;
+      this.problem('unquoted-value', v, e, `The value of ${attrName} must be in double quotes.`);
+      p = e;
+    }
+    this.checkDuplicates(el);
+  }
+
+  /** True when text at `at` reads `Ident=` or `Ident ="`, i.e. the start of the next attribute. */
+  private startsAttribute(at: number): boolean {
+    const { text, len } = this;
+    if (!isIdentStart(text.charCodeAt(at))) return false;
+    let i = at + 1;
+    while (i < len && isIdentChar(text.charCodeAt(i))) i++;
+    i = this.skipWs(i);
+    return text.charCodeAt(i) === EQ;
+  }
+
+  private checkDuplicates(el: XmlElement): void {
+    const attrs = el.attributes;
+    const n = attrs.length;
+    if (n < 2) return;
+    if (n <= 16) {
+      for (let i = 1; i < n; i++) {
+        for (let j = 0; j < i; j++) {
+          if (attrs[i].name === attrs[j].name) {
+            this.reportDuplicate(el, attrs[i]);
+            break;
+          }
+        }
+      }
+      return;
+    }
+    const seen = new Set<string>();
+    for (const a of attrs) {
+      if (seen.has(a.name)) this.reportDuplicate(el, a);
+      else seen.add(a.name);
+    }
+  }
+
+  private reportDuplicate(el: XmlElement, a: XmlAttribute): void {
+    this.problem('duplicate-attribute', el.start + a.nameStart, el.start + a.nameEnd, `${a.name} is set twice on this key; IIS refuses a file with a repeated attribute. Keep one.`);
+  }
+
+  /** Scans a quoted value starting at the quote `q`; returns where attribute scanning resumes. */
+  private quotedValue(el: XmlElement, attr: XmlAttribute, q: number, quote: number): number {
+    const { text, len } = this;
+    const valueStart = q + 1;
+    let close = text.indexOf(quote === DQ ? '"' : "'", valueStart);
+    const regionEnd = close < 0 ? len : close;
+    // Rule 1: the value's text ends in "<ws>Name=" -> the closing quote is missing and the quote
+    // we found opens the next attribute's value.
+    let cut = -1;
+    if (close >= 0) cut = this.endsWithAttributeStart(valueStart, close);
+    // Rule 2: a line inside the value that starts with '<', '>' or '/>' ends it.
+    const lineCut = this.firstTagLikeLine(valueStart, cut >= 0 ? cut : regionEnd);
+    if (lineCut >= 0) cut = lineCut;
+    attr.quote = quote;
+    attr.valueStart = valueStart - el.start;
+    if (cut >= 0) {
+      attr.valueEnd = cut - el.start;
+      this.problem('missing-quote', q, cut, `The value of ${attr.name} has no closing quote.`);
+      this.checkValueChars(attr, valueStart, cut);
+      return cut;
+    }
+    if (close < 0) {
+      attr.valueEnd = len - el.start;
+      this.problem('missing-quote', q, len, `The value of ${attr.name} is not closed before the end of the file.`);
+      this.checkValueChars(attr, valueStart, len);
+      return len;
+    }
+    attr.valueEnd = close - el.start;
+    this.checkValueChars(attr, valueStart, close);
+    close++;
+    return close;
+  }
+
+  /** If [from, to) ends with whitespace + identifier + optional ws + '=' + optional ws, return where that whitespace starts. */
+  private endsWithAttributeStart(from: number, to: number): number {
+    const { text } = this;
+    let i = to - 1;
+    while (i >= from && isWs(text.charCodeAt(i))) i--;
+    if (i < from || text.charCodeAt(i) !== EQ) return -1;
+    i--;
+    while (i >= from && isWs(text.charCodeAt(i))) i--;
+    const identEnd = i + 1;
+    while (i >= from && isIdentChar(text.charCodeAt(i))) i--;
+    const identStart = i + 1;
+    if (identStart >= identEnd || !isIdentStart(text.charCodeAt(identStart))) return -1;
+    if (i < from || !isWs(text.charCodeAt(i))) return -1;
+    while (i >= from && isWs(text.charCodeAt(i))) i--;
+    return i + 1;
+  }
+
+  /** First line break in [from, to) whose line starts (after blanks) with '<', '>' or '/>'. */
+  private firstTagLikeLine(from: number, to: number): number {
+    const { text } = this;
+    if (this.nlCursor !== -1 && this.nlCursor < from) this.nlCursor = text.indexOf('\n', from);
+    while (this.nlCursor >= 0 && this.nlCursor < to) {
+      const nl = this.nlCursor;
+      let i = nl + 1;
+      while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      const c = text.charCodeAt(i);
+      if (i < this.len && (c === LT || c === GT || (c === SLASH && text.charCodeAt(i + 1) === GT))) {
+        return nl > from && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
+      }
+      this.nlCursor = text.indexOf('\n', nl + 1);
+    }
+    return -1;
+  }
+
+  /** Reports '<' and malformed '&' references inside a value. */
+  private checkValueChars(attr: XmlAttribute, from: number, to: number): void {
+    const { text } = this;
+    if (this.ltCursor !== -1 && this.ltCursor < from) this.ltCursor = text.indexOf('<', from);
+    while (this.ltCursor >= 0 && this.ltCursor < to) {
+      this.problem('lt-in-value', this.ltCursor, this.ltCursor + 1, `'<' is not allowed inside the value of ${attr.name}; write &lt;.`);
+      this.ltCursor = text.indexOf('<', this.ltCursor + 1);
+    }
+    if (this.ampCursor !== -1 && this.ampCursor < from) this.ampCursor = text.indexOf('&', from);
+    while (this.ampCursor >= 0 && this.ampCursor < to) {
+      const at = this.ampCursor;
+      const refEnd = entityEnd(text, at, to);
+      if (refEnd < 0) {
+        this.problem('bad-entity', at, at + 1, `A bare '&' in the value of ${attr.name}; write &amp; (only &amp; &lt; &gt; &quot; &apos; and &#n; references are understood, and entities are never expanded).`);
+      }
+      this.ampCursor = text.indexOf('&', at + 1);
+    }
+  }
+
+  private endTag(lt: number): void {
+    const { text, len } = this;
+    const { end: nameEnd, hash } = this.readName(lt + 2);
+    const p = this.skipWs(nameEnd);
+    let end: number;
+    if (text.charCodeAt(p) === GT) {
+      end = p + 1;
+    } else {
+      // Resume at whatever follows; stray text there is reported by checkText.
+      this.problem('malformed-end-tag', lt, Math.max(nameEnd, lt + 2), "An end tag must be closed with '>'.");
+      end = Math.min(p, len);
+    }
+    this.pos = Math.max(end, lt + 2);
+    if (nameEnd === lt + 2) {
+      this.problem('malformed-end-tag', lt, lt + 2, "'</' must be followed by an element name.");
+      return;
+    }
+    const name = this.names.intern(text, lt + 2, nameEnd, hash);
+    let idx = this.stack.length - 1;
+    while (idx >= 0 && this.stack[idx].name !== name) idx--;
+    if (idx < 0) {
+      this.problem('unexpected-end-tag', lt, end, `</${name}> does not close any open element.`);
+      return;
+    }
+    while (this.stack.length - 1 > idx) {
+      const inner = this.stack.pop()!;
+      inner.end = this.trimBack(lt);
+      this.problem('unclosed-element', inner.start + 1, inner.nameEnd, `<${inner.name}> is not closed before </${name}>.`);
+    }
+    const el = this.stack.pop()!;
+    el.endTagStart = lt;
+    el.end = end;
+  }
+
+  /** `<!--`, `<![CDATA[`, `<!DOCTYPE` and other `<!` declarations. */
+  private markup(lt: number): void {
+    const { text, len } = this;
+    if (text.startsWith('<!--', lt)) {
+      const close = text.indexOf('-->', lt + 4);
+      if (close < 0) {
+        this.problem('unclosed-comment', lt, lt + 4, "This comment is not closed with '-->'; the rest of the file is inside it.");
+        this.comments.push({ start: lt, end: len });
+        this.pos = len;
+      } else {
+        this.comments.push({ start: lt, end: close + 3 });
+        this.pos = close + 3;
+      }
+      return;
+    }
+    if (text.startsWith('<![CDATA[', lt)) {
+      const close = text.indexOf(']]>', lt + 9);
+      const end = close < 0 ? len : close + 3;
+      this.problem('cdata', lt, Math.min(end, lt + 9), 'A CDATA section has no meaning in a metabase; IIS ignores it.', 'warning');
+      this.pos = end;
+      return;
+    }
+    if (text.startsWith('<!DOCTYPE', lt)) {
+      const end = doctypeEnd(text, lt);
+      this.problem('doctype', lt, Math.min(end, lt + 9), 'A DOCTYPE is not part of a metabase. Its entities are never expanded and nothing it references is read; remove it.', 'warning');
+      this.pos = end;
+      return;
+    }
+    const close = text.indexOf('>', lt + 2);
+    const end = close < 0 ? len : close + 1;
+    this.problem('stray-lt', lt, lt + 2, "Unknown '<!' declaration; it is ignored.");
+    this.pos = end;
+  }
+
+  private processingInstruction(lt: number): void {
+    const { text, len } = this;
+    const close = text.indexOf('?>', lt + 2);
+    const end = close < 0 ? len : close + 2;
+    const isDecl = text.startsWith('<?xml', lt) && isWs(text.charCodeAt(lt + 5));
+    if (isDecl) {
+      let i = lt - 1;
+      while (i >= 0 && (isWs(text.charCodeAt(i)) || text.charCodeAt(i) === 0xfeff)) i--;
+      if (i >= 0) this.problem('processing-instruction', lt, lt + 5, 'The XML declaration must be the first thing in the file.');
+    } else {
+      this.problem('processing-instruction', lt, Math.min(end, lt + 2), 'Processing instructions have no meaning in a metabase; IIS ignores them.', 'warning');
+    }
+    if (close < 0) this.problem('processing-instruction', lt, lt + 2, "This declaration is not closed with '?>'.");
+    this.pos = end;
+  }
+}
+
+/** End offset (exclusive) of a valid reference starting at `amp`, or -1. Entities are not expanded. */
+export function entityEnd(text: string, amp: number, limit: number): number {
+  const semi = text.indexOf(';', amp + 1);
+  if (semi < 0 || semi >= limit || semi - amp > 12) return -1;
+  const body = text.slice(amp + 1, semi);
+  if (body === 'amp' || body === 'lt' || body === 'gt' || body === 'quot' || body === 'apos') return semi + 1;
+  if (/^#[0-9]{1,7}$/.test(body) || /^#x[0-9a-fA-F]{1,6}$/.test(body)) return semi + 1;
+  return -1;
+}
+
+/** End of a DOCTYPE declaration, skipping a bracketed internal subset and quoted strings. */
+function doctypeEnd(text: string, lt: number): number {
+  const len = text.length;
+  let i = lt + 9;
+  let depth = 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c === DQ || c === SQ) {
+      const close = text.indexOf(c === DQ ? '"' : "'", i + 1);
+      if (close < 0) return len;
+      i = close + 1;
+      continue;
+    }
+    if (c === 91) depth++; // [
+    else if (c === 93) depth--; // ]
+    else if (c === GT && depth <= 0) return i + 1;
+    i++;
+  }
+  return len;
+}
+
+/** Decodes the five predefined entities and numeric character references. Never expands others. */
+export function decodeXmlValue(raw: string): string {
+  if (raw.indexOf('&') < 0) return raw;
+  return raw.replace(/&(amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g, (m, body: string) => {
+    switch (body) {
+      case 'amp': return '&';
+      case 'lt': return '<';
+      case 'gt': return '>';
+      case 'quot': return '"';
+      case 'apos': return "'";
+      default: {
+        const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+      }
+    }
+  });
+}
+
+/** Encodes text for use inside a double-quoted attribute value. */
+export function encodeXmlValue(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
