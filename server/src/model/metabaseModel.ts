@@ -1,0 +1,284 @@
+/**
+ * The metabase model: keys by Location, the key tree, inheritance, sites, applications, pools and
+ * the isolation mode. Built from the syntax tree; it never re-reads the text except to decode the
+ * values it is asked for.
+ *
+ * Paths compare case-insensitively (IIS writes both /ROOT and /Root); property and key-type names
+ * compare case-sensitively, as IIS reads them.
+ */
+import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
+import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
+import type { SchemaCatalog } from '../schema/catalog';
+
+export interface CustomProperty {
+  element: XmlElement;
+  name?: string;
+  id?: number;
+}
+
+export interface MetabaseKey {
+  readonly element: XmlElement;
+  /** The element name: the key type (IIsWebServer...). */
+  readonly keyType: string;
+  /** The Location as written (decoded), '' when missing. */
+  readonly location: string;
+  /** Normalised path: lower case, no trailing slash ('/' and '.' stay). */
+  readonly path: string;
+  readonly locationAttr: XmlAttribute | undefined;
+  parent: MetabaseKey | null;
+  children: MetabaseKey[];
+  /** Index in model.keys. */
+  readonly index: number;
+}
+
+export type IsolationMode = 'worker' | 'iis5' | 'unset';
+
+export interface EffectiveValue {
+  /** Decoded value, undefined when not set anywhere up the tree. */
+  value: string | undefined;
+  /** The key that sets it (the key itself, or an ancestor when inherited); null when unset. */
+  from: MetabaseKey | null;
+  attr: XmlAttribute | undefined;
+}
+
+export const WEB_SERVICE_PATH = '/lm/w3svc';
+export const APP_POOLS_PATH = '/lm/w3svc/apppools';
+export const DEFAULT_APP_POOL = 'DefaultAppPool';
+const SITE_PATH = /^\/lm\/w3svc\/\d+$/;
+
+export function normalizePath(location: string): string {
+  let p = location.trim().toLowerCase().replace(/\\/g, '/');
+  while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p;
+}
+
+export function parentPath(path: string): string | undefined {
+  if (path === '/' || path === '.' || path === '') return undefined;
+  const i = path.lastIndexOf('/');
+  if (i < 0) return undefined;
+  return i === 0 ? '/' : path.slice(0, i);
+}
+
+/** Last segment of a Location, as written. */
+export function lastSegment(location: string): string {
+  const trimmed = location.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+export class MetabaseModel {
+  readonly keys: MetabaseKey[] = [];
+  /** First key for each normalised path. */
+  readonly byPath = new Map<string, MetabaseKey>();
+  /** Keys whose path an earlier key already has. */
+  readonly duplicates: MetabaseKey[] = [];
+  readonly keyByElement = new Map<XmlElement, MetabaseKey>();
+  private poolsCache: Map<string, MetabaseKey> | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly xml: XmlDocument,
+    readonly catalog: SchemaCatalog,
+  ) {
+    for (const el of xml.elements) {
+      if (!isKeyElementName(el.name)) continue;
+      // A key nested in another key only happens in broken files; the scanner reports it.
+      const locationAttr = findAttr(el, 'Location');
+      const location = locationAttr ? this.valueOf(el, locationAttr) : '';
+      const key: MetabaseKey = {
+        element: el,
+        keyType: el.name,
+        location,
+        path: locationAttr ? normalizePath(location) : '',
+        locationAttr,
+        parent: null,
+        children: [],
+        index: this.keys.length,
+      };
+      this.keys.push(key);
+      this.keyByElement.set(el, key);
+      if (!key.path) continue;
+      if (this.byPath.has(key.path)) this.duplicates.push(key);
+      else this.byPath.set(key.path, key);
+    }
+    // Parent = the key whose path is the longest proper prefix (missing levels are skipped).
+    for (const key of this.keys) {
+      if (!key.path || this.byPath.get(key.path) !== key) continue;
+      for (let p = parentPath(key.path); p !== undefined; p = parentPath(p)) {
+        const parent = this.byPath.get(p);
+        if (parent) {
+          key.parent = parent;
+          parent.children.push(key);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Decoded value of an attribute of `el`. */
+  valueOf(el: XmlElement, attr: XmlAttribute): string {
+    if (attr.valueStart < 0) return '';
+    return decodeXmlValue(this.text.slice(el.start + attr.valueStart, el.start + attr.valueEnd));
+  }
+
+  attr(key: MetabaseKey, name: string): XmlAttribute | undefined {
+    return findAttr(key.element, name);
+  }
+
+  /** Value set on the key itself (decoded), undefined if not set. */
+  get(key: MetabaseKey, name: string): string | undefined {
+    const a = findAttr(key.element, name);
+    return a ? this.valueOf(key.element, a) : undefined;
+  }
+
+  /** Properties set on the key (excluding Location). */
+  properties(key: MetabaseKey): XmlAttribute[] {
+    return key.element.attributes.filter((a) => a.name !== 'Location');
+  }
+
+  /** `<Custom>` children of a key. */
+  customs(key: MetabaseKey): CustomProperty[] {
+    return key.element.children
+      .filter((c) => c.name === 'Custom')
+      .map((c) => {
+        const nameAttr = findAttr(c, 'Name');
+        const idAttr = findAttr(c, 'ID');
+        const id = idAttr ? Number(this.valueOf(c, idAttr)) : NaN;
+        return { element: c, name: nameAttr ? this.valueOf(c, nameAttr) : undefined, id: Number.isFinite(id) ? id : undefined };
+      });
+  }
+
+  /**
+   * The value in effect at `key`: set on the key, or for INHERIT properties inherited from the
+   * nearest ancestor that sets it. Non-inheritable properties only count where they are set.
+   */
+  effective(key: MetabaseKey, name: string): EffectiveValue {
+    const inherits = this.catalog.property(name)?.inherit ?? false;
+    for (let k: MetabaseKey | null = key; k; k = inherits ? k.parent : null) {
+      const a = findAttr(k.element, name);
+      if (a) return { value: this.valueOf(k.element, a), from: k, attr: a };
+    }
+    return { value: undefined, from: null, attr: undefined };
+  }
+
+  keyAt(path: string): MetabaseKey | undefined {
+    return this.byPath.get(normalizePath(path));
+  }
+
+  /** The key whose element contains `offset` (its start tag, attributes, Custom children). */
+  keyAtOffset(offset: number): MetabaseKey | undefined {
+    const keys = this.keys;
+    let lo = 0;
+    let hi = keys.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid].element.start <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return undefined;
+    const k = keys[found];
+    return offset <= k.element.end ? k : undefined;
+  }
+
+  // ---- the web service -------------------------------------------------------------------
+
+  webService(): MetabaseKey | undefined {
+    return this.byPath.get(WEB_SERVICE_PATH);
+  }
+
+  /**
+   * worker / iis5 from IIs5IsolationModeEnabled on /LM/W3SVC; 'unset' when the attribute (or the
+   * /LM/W3SVC key) is missing: the schema default says IIS 5.0 mode while a clean install runs in
+   * worker process isolation mode, so the tool does not guess.
+   */
+  isolationMode(): IsolationMode {
+    const ws = this.webService();
+    if (!ws) return 'unset';
+    const v = this.get(ws, 'IIs5IsolationModeEnabled');
+    if (v === undefined) return 'unset';
+    const b = parseBool(v);
+    return b === undefined ? 'unset' : b ? 'iis5' : 'worker';
+  }
+
+  // ---- pools, sites, applications --------------------------------------------------------
+
+  /** Does the document hold the pool container (/LM/W3SVC/AppPools), i.e. a whole metabase? */
+  hasPoolContainer(): boolean {
+    return this.byPath.has(APP_POOLS_PATH);
+  }
+
+  /** Application pools by lower-case name. */
+  pools(): Map<string, MetabaseKey> {
+    if (!this.poolsCache) {
+      const map = new Map<string, MetabaseKey>();
+      for (const key of this.keys) {
+        if (key.keyType !== 'IIsApplicationPool' || !key.path) continue;
+        if (parentPath(key.path) !== APP_POOLS_PATH) continue;
+        const name = lastSegment(key.location).toLowerCase();
+        if (!map.has(name)) map.set(name, key);
+      }
+      this.poolsCache = map;
+    }
+    return this.poolsCache;
+  }
+
+  pool(name: string): MetabaseKey | undefined {
+    return this.pools().get(name.trim().toLowerCase());
+  }
+
+  poolName(pool: MetabaseKey): string {
+    return lastSegment(pool.location);
+  }
+
+  isSite(key: MetabaseKey): boolean {
+    return key.keyType === 'IIsWebServer' && SITE_PATH.test(key.path);
+  }
+
+  sites(): MetabaseKey[] {
+    return this.keys.filter((k) => this.isSite(k) && this.byPath.get(k.path) === k);
+  }
+
+  /** The web site (IIsWebServer at /LM/W3SVC/n) a key belongs to. */
+  siteOf(key: MetabaseKey): MetabaseKey | undefined {
+    for (let k: MetabaseKey | null = key; k; k = k.parent) if (this.isSite(k)) return k;
+    return undefined;
+  }
+
+  /** Applications: keys that carry AppRoot (IIS writes it on every application root). */
+  isApplication(key: MetabaseKey): boolean {
+    return findAttr(key.element, 'AppRoot') !== undefined && key.path.startsWith(WEB_SERVICE_PATH + '/');
+  }
+
+  applications(): MetabaseKey[] {
+    return this.keys.filter((k) => this.isApplication(k) && this.byPath.get(k.path) === k);
+  }
+
+  /** The application a key belongs to: the nearest key at or above it that carries AppRoot. */
+  applicationOf(key: MetabaseKey): MetabaseKey | undefined {
+    for (let k: MetabaseKey | null = key; k; k = k.parent) if (this.isApplication(k)) return k;
+    return undefined;
+  }
+
+  /** Effective pool name of a key (AppPoolId, inherited, default DefaultAppPool). */
+  poolIdOf(key: MetabaseKey): { name: string; from: MetabaseKey | null } {
+    const eff = this.effective(key, 'AppPoolId');
+    const name = eff.value?.trim();
+    return name ? { name, from: eff.from } : { name: DEFAULT_APP_POOL, from: null };
+  }
+}
+
+export function findAttr(el: XmlElement, name: string): XmlAttribute | undefined {
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) if (attrs[i].name === name) return attrs[i];
+  return undefined;
+}
+
+/** IIS writes TRUE/FALSE; the docs print true/false; some files use 1/0. */
+export function parseBool(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  return undefined;
+}
