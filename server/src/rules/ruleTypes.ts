@@ -1,0 +1,57 @@
+/**
+ * The rule framework: every diagnostic the tool reports comes from a rule with a stable id, a
+ * default severity that settings override (`iis6Metabase.rules.<id>`), and the sources it rests on.
+ */
+import type { MetabaseKey, MetabaseModel } from '../model/metabaseModel';
+import type { XmlAttribute } from '../parser/xmlTypes';
+import type { SchemaCatalog } from '../schema/catalog';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface RuleMeta {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule finds. */
+  description: string;
+  /** Where the fact behind the rule comes from (URLs, or "misconfigs.md #n"). */
+  sources: string[];
+}
+
+/** Extra data a quick fix needs; sent as diagnostic.data together with key/location/property. */
+export type FixData = Record<string, unknown>;
+
+export interface Finding {
+  rule: string;
+  start: number;
+  end: number;
+  message: string;
+  key?: MetabaseKey;
+  property?: string;
+  data?: FixData;
+  /** Rendered faded (unnecessary) or struck through (deprecated) by editors. */
+  tags?: Array<'unnecessary' | 'deprecated'>;
+  /** Overrides the rule's default severity (settings still win). */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  readonly model: MetabaseModel;
+  readonly catalog: SchemaCatalog;
+  report(finding: Omit<Finding, 'rule'>): void;
+  /** 1-based line of an offset, for messages that point elsewhere. */
+  lineOf(offset: number): number;
+  /** Report on a whole attribute (name through closing quote) of a key. */
+  reportAttr(key: MetabaseKey, attr: XmlAttribute, message: string, extra?: Partial<Omit<Finding, 'rule'>>): void;
+  /** Report on an attribute's value only (falls back to the name when there is no value). */
+  reportValue(key: MetabaseKey, attr: XmlAttribute, message: string, extra?: Partial<Omit<Finding, 'rule'>>): void;
+  /** Report on an attribute's name only. */
+  reportName(key: MetabaseKey, attr: XmlAttribute, message: string, extra?: Partial<Omit<Finding, 'rule'>>): void;
+  /** Report on a key's element name. */
+  reportKey(key: MetabaseKey, message: string, extra?: Partial<Omit<Finding, 'rule'>>): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}

@@ -1,0 +1,97 @@
+/** Parsing and checking of typed property values as IIS writes them in MetaBase.xml. */
+import type { PropertyData } from '../schema/types';
+
+export const DWORD_MAX = 4294967295;
+
+export type ValueCheck =
+  | { ok: true; number?: number }
+  | { ok: false; problem: 'not-a-number' | 'not-a-bool' | 'unknown-flag' | 'too-large'; detail?: string; suggestion?: string };
+
+/** A DWORD written as decimal text. */
+export function parseDword(value: string): number | undefined {
+  const v = value.trim();
+  if (!/^\d{1,10}$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/**
+ * A flags value: decimal, or flag names joined with '|' (IIS writes ` | `). Names compare
+ * case-insensitively (the reference pages print them in lower case). Returns the combined value
+ * and the names that are not flags of this property.
+ */
+export function parseFlags(value: string, p: PropertyData): { value: number; unknown: string[] } {
+  const numeric = parseDword(value);
+  if (numeric !== undefined) return { value: numeric, unknown: [] };
+  let total = 0;
+  const unknown: string[] = [];
+  for (const part of value.split('|')) {
+    const name = part.trim();
+    if (name === '') continue;
+    const flag = p.flags?.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (flag) total |= flag.value;
+    else if (/^\d+$/.test(name)) total |= Number(name);
+    else unknown.push(name);
+  }
+  return { value: total >>> 0, unknown };
+}
+
+const BOOL_WORDS = ['TRUE', 'FALSE'];
+
+export function checkValue(p: PropertyData, raw: string): ValueCheck {
+  switch (p.type) {
+    case 'DWORD': {
+      if (p.flags && p.flags.length > 0) {
+        const { value, unknown } = parseFlags(raw, p);
+        if (unknown.length > 0) return { ok: false, problem: 'unknown-flag', detail: unknown.join(', ') };
+        if (raw.trim() === '') return { ok: false, problem: 'not-a-number' };
+        return { ok: true, number: value };
+      }
+      const n = parseDword(raw);
+      if (n === undefined) return { ok: false, problem: 'not-a-number' };
+      if (n > DWORD_MAX) return { ok: false, problem: 'too-large' };
+      return { ok: true, number: n };
+    }
+    case 'BOOL': {
+      const v = raw.trim().toUpperCase();
+      if (v === 'TRUE' || v === '1') return { ok: true, number: 1 };
+      if (v === 'FALSE' || v === '0') return { ok: true, number: 0 };
+      return { ok: false, problem: 'not-a-bool', suggestion: nearestBool(raw) };
+    }
+    default:
+      return { ok: true };
+  }
+}
+
+/** The boolean a misspelling most likely meant (yes/on/ture -> TRUE, no/off/flase -> FALSE). */
+export function nearestBool(raw: string): string {
+  const v = raw.trim().toLowerCase();
+  if (['yes', 'y', 'on', 'enabled', 'enable', '-1'].includes(v)) return 'TRUE';
+  if (['no', 'n', 'off', 'disabled', 'disable', ''].includes(v)) return 'FALSE';
+  let best = 'TRUE';
+  let bestScore = -1;
+  for (const w of BOOL_WORDS) {
+    const letters = new Set(w.toLowerCase());
+    let score = 0;
+    for (const ch of v) if (letters.has(ch)) score++;
+    score -= Math.abs(w.length - v.length) * 0.5;
+    if (score > bestScore) {
+      best = w;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Split a MULTISZ value into entries: one per line, leading indentation removed. */
+export function multiszEntries(value: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  let pos = 0;
+  for (const line of value.split('\n')) {
+    const withoutCr = line.endsWith('\r') ? line.slice(0, -1) : line;
+    const lead = withoutCr.length - withoutCr.trimStart().length;
+    const text = withoutCr.trim();
+    if (text !== '') out.push({ text, offset: pos + lead });
+    pos += line.length + 1;
+  }
+  return out;
+}
