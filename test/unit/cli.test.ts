@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../../server/src/cli';
+import { metabase, repoRoot } from '../helpers';
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'iis6-cli-'));
+const bad = path.join(dir, 'MetaBase.xml');
+writeFileSync(bad, metabase('<IIsWebServer\tLocation ="/LM/W3SVC/1"\n\t\tServerAutoStart="ture"\n\t\tServerSize="1"\n\t>\n</IIsWebServer>'));
+const clean = path.join(dir, 'clean.xml');
+writeFileSync(clean, metabase('<IIsWebServer\tLocation ="/LM/W3SVC/1"\n\t\tServerSize="1"\n\t>\n</IIsWebServer>'));
+const warnOnly = path.join(dir, 'warn.xml');
+writeFileSync(warnOnly, metabase('<IIsWebServer\tLocation ="/LM/W3SVC/1"\n\t\tBogus="1"\n\t>\n</IIsWebServer>'));
+
+describe('iis6-metabase lint', () => {
+  test('text: file:line:col severity code message, a summary, exit 1 on an error', async () => {
+    const r = await cli('lint', bad);
+    assert.equal(r.code, 1);
+    assert.equal(r.out, `${bad}:5:20 error invalid-value ServerAutoStart is a BOOL: write TRUE or FALSE, not "ture". IIS cannot read this value and logs an error, so the property is lost.\n1 file: 1 error(s), 0 warning(s), 0 information, 0 hint(s)`);
+  });
+
+  test('json: the documented shape, naming the key and property', async () => {
+    const r = await cli('lint', bad, clean, '--format', 'json');
+    assert.deepEqual(JSON.parse(r.out), [
+      {
+        file: bad,
+        diagnostics: [
+          {
+            range: { start: { line: 4, character: 19 }, end: { line: 4, character: 23 } },
+            severity: 'error',
+            code: 'invalid-value',
+            message: 'ServerAutoStart is a BOOL: write TRUE or FALSE, not "ture". IIS cannot read this value and logs an error, so the property is lost.',
+            keyType: 'IIsWebServer',
+            location: '/LM/W3SVC/1',
+            property: 'ServerAutoStart',
+          },
+        ],
+      },
+      { file: clean, diagnostics: [] },
+    ]);
+  });
+
+  test('warnings alone exit 0; --rule raises them', async () => {
+    assert.equal((await cli('lint', warnOnly)).code, 0);
+    assert.equal((await cli('lint', warnOnly, '--rule', 'unknown-property=error')).code, 1);
+    assert.equal((await cli('lint', bad, '--rule=invalid-value=off')).code, 0);
+  });
+
+  test('sarif: SARIF 2.1.0 with the rule table and 1-based regions', async () => {
+    const r = await cli('lint', bad, '--format', 'sarif');
+    const log = JSON.parse(r.out);
+    assert.equal(log.version, '2.1.0');
+    const run = log.runs[0];
+    assert.ok(run.tool.driver.rules.some((x: { id: string }) => x.id === 'invalid-value'));
+    assert.deepEqual(run.results.map((x: { ruleId: string; level: string; locations: Array<{ physicalLocation: { region: unknown } }> }) => [x.ruleId, x.level, x.locations[0].physicalLocation.region]), [
+      ['invalid-value', 'error', { startLine: 5, startColumn: 20, endLine: 5, endColumn: 24 }],
+    ]);
+  });
+
+  test('usage errors and unreadable files exit 2 with a clear message', async () => {
+    const missing = await cli('lint', path.join(dir, 'nope.xml'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read .*nope\.xml: no such file/);
+    assert.equal((await cli('lint')).code, 2);
+    assert.equal((await cli('lint', bad, '--format', 'xml')).code, 2);
+    assert.equal((await cli('frobnicate')).code, 2);
+    const folder = await cli('lint', dir);
+    assert.match(folder.err, /is a directory/);
+  });
+});
+
+describe('iis6-metabase describe', () => {
+  test('json for a property: the documented fields', async () => {
+    const r = await cli('describe', 'AppPoolIdentityType', '--format', 'json');
+    assert.equal(r.code, 0);
+    const d = JSON.parse(r.out);
+    assert.deepEqual(
+      [d.name, d.kind, d.type, d.default, d.min, d.max, d.inherit, d.secure, d.keyTypes, d.level, d.source],
+      ['AppPoolIdentityType', 'property', 'DWORD', 2, null, 3, true, false, ['IIsApplicationPool', 'IIsApplicationPools'], 'pool', 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc736455(v=ws.10)'],
+    );
+    assert.deepEqual(d.values.map((v: { name: string; value: number }) => [v.name, v.value]), [['MD_APPPOOL_IDENTITY_TYPE_LOCALSYSTEM', 0], ['MD_APPPOOL_IDENTITY_TYPE_LOCALSERVICE', 1], ['MD_APPPOOL_IDENTITY_TYPE_NETWORKSERVICE', 2], ['MD_APPPOOL_IDENTITY_TYPE_SPECIFICUSER', 3]]);
+    assert.ok(d.values.every((v: { meaning: string }) => v.meaning.length > 10));
+    assert.ok(d.summary.length > 40);
+  });
+
+  test('json for a key type', async () => {
+    const d = JSON.parse((await cli('describe', 'IIsApplicationPools', '--format', 'json')).out);
+    assert.deepEqual([d.kind, d.locations, d.children], ['keyType', ['/LM/W3SVC/AppPools'], ['IIsApplicationPool']]);
+  });
+
+  test('text mirrors the hover facts', async () => {
+    const r = await cli('describe', 'PeriodicRestartTime');
+    assert.match(r.out, /^PeriodicRestartTime — DWORD, minutes, inherited/);
+    assert.match(r.out, /Default: 60 minutes \(schema\) · 1740 \(IIS internal default\)/);
+    assert.match(r.out, /Range: 0 – 71582/);
+  });
+
+  test('an unknown name exits 2 with the closest names', async () => {
+    const r = await cli('describe', 'AppPoolIdd');
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'iis6-metabase: "AppPoolIdd" is not a known property or key type. Closest: AppPoolId');
+  });
+});
+
+test('the bundled binary runs the example the README shows', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', path.join(repoRoot, 'examples', 'MetaBase.xml'), '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const [file] = JSON.parse(r.stdout) as Array<{ diagnostics: Array<{ code: string }> }>;
+  const codes = new Set(file.diagnostics.map((d) => d.code));
+  for (const code of ['unknown-property', 'invalid-value', 'value-out-of-range']) assert.ok(codes.has(code), code);
+});
