@@ -1,0 +1,59 @@
+/**
+ * Debounced validation: each change restarts a short timer per document; when it fires, the
+ * current version is validated (on the cached parse) and published. A newer version arriving in
+ * the meantime simply reschedules, so stale results are never published.
+ */
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { MetabaseLanguageService } from '../languageService';
+import type { DocumentStore } from './documentStore';
+
+export const VALIDATION_DELAY_MS = 200;
+
+export class ValidationScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly store: DocumentStore,
+    private readonly ls: MetabaseLanguageService,
+    private readonly delay = VALIDATION_DELAY_MS,
+  ) {}
+
+  schedule(doc: TextDocument): void {
+    const pending = this.timers.get(doc.uri);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      doc.uri,
+      setTimeout(() => {
+        this.timers.delete(doc.uri);
+        this.run(doc.uri);
+      }, this.delay),
+    );
+  }
+
+  revalidateAll(): void {
+    for (const doc of this.documents.all()) this.schedule(doc);
+  }
+
+  clear(uri: string): void {
+    const pending = this.timers.get(uri);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private run(uri: string): void {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    try {
+      const parsed = this.store.get(doc);
+      const result = this.ls.validate(parsed);
+      void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: result.diagnostics });
+    } catch (err) {
+      // A bug in a rule must not take the server down; report it and keep serving.
+      this.connection.console.error(`iis6-metabase: validation failed for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+}
