@@ -68,9 +68,9 @@ describe('broken real files: the breakage, on its line, and the rest kept', () =
     assert.equal(m.get(m.keys[0], 'AppFriendlyName'), 'Output');
   });
 
-  test('MSDN blog excerpt: the `...` elisions on line 2 and the missing end', skipUnless('msdn-blog-kaushal-ssl-webserver-excerpt.xml'), () => {
+  test('MSDN blog excerpt: the `...` elisions on line 2, the missing end, and four bindings flattened onto line 8', skipUnless('msdn-blog-kaushal-ssl-webserver-excerpt.xml'), () => {
     const errors = findings('msdn-blog-kaushal-ssl-webserver-excerpt.xml').filter(([, sev]) => sev === 'error');
-    assert.deepEqual(errors.map(([line]) => line).sort(), [1, 2]);
+    assert.deepEqual(errors.map(([line, , code]) => [line, code]).sort(), [[1, 'xml-syntax'], [2, 'xml-syntax'], [8, 'invalid-binding']]);
     const m = parse(realWorld('msdn-blog-kaushal-ssl-webserver-excerpt.xml')!).model;
     assert.equal(m.get(m.keys[0], 'SSLStoreName'), 'MY');
   });

@@ -123,7 +123,7 @@ describe('structure rules', () => {
   });
 
   test('a Custom property element that lacks Name and Type', () => {
-    const text = metabase('<IIsWebService Location ="/LM/W3SVC" >\n\t<Custom\n\t\tName=""\n\t\tID="2166"\n\t\tValue="1"\n\t/>\n</IIsWebService>');
+    const text = metabase('<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" >\n\t<Custom\n\t\tName=""\n\t\tID="2166"\n\t\tValue="1"\n\t/>\n</IIsWebService>');
     assert.deepEqual(diagnosticsOf(text).map((d) => [d.code, d.message]), [
       ['invalid-custom-property', 'This <Custom> property lacks Name, Type; IIS needs at least a Name, a numeric ID and a Type to load a custom property.'],
     ]);

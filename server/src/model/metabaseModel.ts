@@ -45,6 +45,7 @@ export const WEB_SERVICE_PATH = '/lm/w3svc';
 export const APP_POOLS_PATH = '/lm/w3svc/apppools';
 export const DEFAULT_APP_POOL = 'DefaultAppPool';
 const SITE_PATH = /^\/lm\/w3svc\/\d+$/;
+const TEMPLATES_PATH = '/lm/w3svc/info/templates';
 
 export function normalizePath(location: string): string {
   let p = location.trim().toLowerCase().replace(/\\/g, '/');
@@ -73,6 +74,7 @@ export class MetabaseModel {
   readonly duplicates: MetabaseKey[] = [];
   readonly keyByElement = new Map<XmlElement, MetabaseKey>();
   private poolsCache: Map<string, MetabaseKey> | undefined;
+  private appsByPoolCache: Map<string, MetabaseKey[]> | undefined;
 
   constructor(
     readonly text: string,
@@ -259,6 +261,27 @@ export class MetabaseModel {
   applicationOf(key: MetabaseKey): MetabaseKey | undefined {
     for (let k: MetabaseKey | null = key; k; k = k.parent) if (this.isApplication(k)) return k;
     return undefined;
+  }
+
+  /** Keys under /LM/W3SVC/Info/Templates: site templates IIS Manager copies, not live sites. */
+  isTemplate(key: MetabaseKey): boolean {
+    return key.path.startsWith(TEMPLATES_PATH);
+  }
+
+  /** Live applications (templates excluded) grouped by the lower-case name of their pool. */
+  applicationsByPool(): Map<string, MetabaseKey[]> {
+    if (!this.appsByPoolCache) {
+      const map = new Map<string, MetabaseKey[]>();
+      for (const app of this.applications()) {
+        if (this.isTemplate(app)) continue;
+        const name = this.poolIdOf(app).name.toLowerCase();
+        let list = map.get(name);
+        if (!list) map.set(name, (list = []));
+        list.push(app);
+      }
+      this.appsByPoolCache = map;
+    }
+    return this.appsByPoolCache;
   }
 
   /** Effective pool name of a key (AppPoolId, inherited, default DefaultAppPool). */

@@ -81,17 +81,3 @@ export function nearestBool(raw: string): string {
   }
   return best;
 }
-
-/** Split a MULTISZ value into entries: one per line, leading indentation removed. */
-export function multiszEntries(value: string): Array<{ text: string; offset: number }> {
-  const out: Array<{ text: string; offset: number }> = [];
-  let pos = 0;
-  for (const line of value.split('\n')) {
-    const withoutCr = line.endsWith('\r') ? line.slice(0, -1) : line;
-    const lead = withoutCr.length - withoutCr.trimStart().length;
-    const text = withoutCr.trim();
-    if (text !== '') out.push({ text, offset: pos + lead });
-    pos += line.length + 1;
-  }
-  return out;
-}

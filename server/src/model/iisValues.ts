@@ -1,0 +1,133 @@
+/**
+ * Readers for the structured values IIS keeps in MULTISZ properties: ServerBindings, ScriptMaps,
+ * WebSvcExtRestrictionList. Each entry keeps its offset inside the raw value so findings can
+ * point at the exact line.
+ */
+import { decodeXmlValue } from '../parser/scanner';
+
+export interface ValueEntry {
+  /** Decoded entry text, trimmed. */
+  text: string;
+  /** Offset of the entry in the raw (undecoded) value. */
+  start: number;
+  end: number;
+}
+
+/** MULTISZ entries: one per line, leading indentation not part of the entry. */
+export function multiszEntries(raw: string): ValueEntry[] {
+  const out: ValueEntry[] = [];
+  let lineStart = 0;
+  while (lineStart <= raw.length) {
+    let nl = raw.indexOf('\n', lineStart);
+    if (nl < 0) nl = raw.length;
+    let s = lineStart;
+    let e = nl;
+    if (e > s && raw.charCodeAt(e - 1) === 13) e--;
+    while (s < e && (raw.charCodeAt(s) === 32 || raw.charCodeAt(s) === 9)) s++;
+    while (e > s && (raw.charCodeAt(e - 1) === 32 || raw.charCodeAt(e - 1) === 9)) e--;
+    if (e > s) out.push({ text: decodeXmlValue(raw.slice(s, e)), start: s, end: e });
+    lineStart = nl + 1;
+  }
+  return out;
+}
+
+export interface Binding {
+  ip: string;
+  port: number;
+  host: string;
+  entry: ValueEntry;
+}
+
+export type BindingParse = { ok: true; binding: Binding } | { ok: false; entry: ValueEntry; problem: string };
+
+/** `IP:Port:HostHeader` (ServerBindings) or `IP:Port:` (SecureBindings). */
+export function parseBindings(raw: string): BindingParse[] {
+  return multiszEntries(raw).map((entry): BindingParse => {
+    const parts = entry.text.split(':');
+    if (parts.length !== 3) {
+      return { ok: false, entry, problem: `"${entry.text}" is not IP:Port:HostHeader (it needs exactly two colons; leave a part empty, as in ":80:")` };
+    }
+    // IIS writes bindings without blanks; a blank inside a part makes a different (broken) binding.
+    const [ip, portText, host] = parts;
+    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+      return { ok: false, entry, problem: `"${entry.text}" has no valid port between 1 and 65535 ("${portText}")` };
+    }
+    if (ip !== '' && !/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
+      return { ok: false, entry, problem: `"${entry.text}" has "${ip}" where an IPv4 address (or nothing, for all unassigned addresses) belongs` };
+    }
+    if (/\s/.test(host) || /\s/.test(ip)) return { ok: false, entry, problem: `"${entry.text}" contains a blank; each binding goes on its own line, written without spaces` };
+    return { ok: true, binding: { ip, port: Number(portText), host: host.toLowerCase(), entry } };
+  });
+}
+
+export interface ScriptMap {
+  extension: string;
+  dll: string;
+  flags: number | undefined;
+  verbs: string;
+  entry: ValueEntry;
+}
+
+/** `.ext,C:\path\handler.dll,flags[,verbs]` per line. */
+export function parseScriptMaps(raw: string): ScriptMap[] {
+  return multiszEntries(raw).flatMap((entry) => {
+    const parts = entry.text.split(',');
+    if (parts.length < 2) return [];
+    const flags = parts[2] !== undefined && /^\d+$/.test(parts[2].trim()) ? Number(parts[2].trim()) : undefined;
+    return [{ extension: parts[0].trim(), dll: parts[1].trim(), flags, verbs: parts.slice(3).join(','), entry }];
+  });
+}
+
+/** The ASP.NET version a script map points at (`...\Framework\v2.0.50727\aspnet_isapi.dll`). */
+export function aspNetVersion(dll: string): { version: string; bits: 32 | 64 } | undefined {
+  const m = /\\framework(64)?\\v(\d+\.\d+(?:\.\d+)?)\\aspnet_isapi\.dll$/i.exec(dll.replace(/\//g, '\\'));
+  if (!m) return undefined;
+  return { version: m[2], bits: m[1] ? 64 : 32 };
+}
+
+export interface RestrictionEntry {
+  allowed: boolean;
+  path: string;
+  entry: ValueEntry;
+}
+
+/** WebSvcExtRestrictionList: `AllowDenyFlag,Path[,UIDeletable,GroupID,Description]`. */
+export function parseRestrictionList(raw: string): RestrictionEntry[] {
+  return multiszEntries(raw).flatMap((entry) => {
+    const parts = entry.text.split(',');
+    if (parts.length < 2 || !/^[01]$/.test(parts[0].trim())) return [];
+    return [{ allowed: parts[0].trim() === '1', path: parts[1].trim(), entry }];
+  });
+}
+
+/** Expands %windir%/%systemroot% and normalises a Windows path for comparison. */
+export function normalizeWindowsPath(p: string): string {
+  return p
+    .trim()
+    .replace(/\//g, '\\')
+    .replace(/%(windir|systemroot)%/gi, 'c:\\windows')
+    .toLowerCase();
+}
+
+/**
+ * Whether an ISAPI extension may run under the restriction list: an explicit entry decides;
+ * otherwise the `*.dll` (ISAPI) or `*.exe` (CGI) catch-all does; no list means no decision.
+ */
+export function extensionAllowed(list: RestrictionEntry[], dll: string): { allowed: boolean; by: RestrictionEntry } | undefined {
+  const target = normalizeWindowsPath(dll);
+  const explicit = list.find((r) => normalizeWindowsPath(r.path) === target);
+  if (explicit) return { allowed: explicit.allowed, by: explicit };
+  const wildcard = list.find((r) => r.path === (target.endsWith('.exe') ? '*.exe' : '*.dll'));
+  return wildcard ? { allowed: wildcard.allowed, by: wildcard } : undefined;
+}
+
+/**
+ * A SECURE value as IIS writes it: an encrypted blob of hex digits, or the NOLONGERVALID marker
+ * that an export writes when it cannot carry the secret over. Anything else is clear text.
+ */
+export function looksEncrypted(value: string): boolean {
+  const v = value.trim();
+  if (v === '') return true;
+  if (/^NOLONGERVALID/i.test(v)) return true;
+  return /^[0-9a-fA-F]{32,}$/.test(v) && v.length % 2 === 0;
+}

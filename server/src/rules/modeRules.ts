@@ -1,0 +1,218 @@
+/**
+ * The isolation mode decides which settings matter: pools and AppPoolId only in worker process
+ * isolation mode, AppIsolated only in IIS 5.0 isolation mode; process-level ASP settings only on
+ * /LM/W3SVC.
+ */
+import { findAttr, parseBool, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
+import { aspNetVersion, parseScriptMaps } from '../model/iisValues';
+import { effectiveNumber, entryRange, rawValue } from './ruleHelpers';
+import type { Rule } from './ruleTypes';
+
+const MODES = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc728246(v=ws.10)';
+const MODE_PROPERTY = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc740256(v=ws.10)';
+const CLEAN_INSTALL = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc787765(v=ws.10)';
+const LEVELS = 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524663(v=vs.90)';
+
+export const isolationModeUnset: Rule = {
+  meta: {
+    id: 'isolation-mode-unset',
+    defaultSeverity: 'information',
+    description: 'IIs5IsolationModeEnabled is not written on /LM/W3SVC, so the isolation mode is ambiguous.',
+    sources: [MODE_PROPERTY, CLEAN_INSTALL, 'process-rules.md R4/R5'],
+  },
+  check(ctx) {
+    const ws = ctx.model.webService();
+    if (!ws || findAttr(ws.element, 'IIs5IsolationModeEnabled')) return;
+    ctx.reportKey(ws, 'IIs5IsolationModeEnabled is not set here. The schema default is TRUE (IIS 5.0 isolation mode: no application pools), but a clean IIS 6.0 install writes FALSE and runs in worker process isolation mode; only upgrades from IIS 5.0 stay in IIS 5.0 mode. Write the value you mean so the mode is not a guess; this tool shows both outcomes until then.');
+  },
+};
+
+export const ignoredInIis5Mode: Rule = {
+  meta: {
+    id: 'ignored-in-iis5-mode',
+    defaultSeverity: 'information',
+    description: 'Application pools and AppPoolId have no effect in IIS 5.0 isolation mode.',
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783369(v=ws.10)', MODES, 'misconfigs.md #9'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    if (m.isolationMode() !== 'iis5') return;
+    for (const key of m.keys) {
+      if (key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') {
+        if (m.properties(key).length === 0) continue;
+        ctx.report({
+          start: key.element.start + 1,
+          end: key.element.startTagEnd,
+          key,
+          message: `The server runs in IIS 5.0 isolation mode (IIs5IsolationModeEnabled="TRUE" on /LM/W3SVC), where application pools do not exist: recycling, health monitoring and identity settings of ${key.location} are ignored. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
+          tags: ['unnecessary'],
+        });
+        continue;
+      }
+      const attr = findAttr(key.element, 'AppPoolId');
+      if (attr) {
+        ctx.reportAttr(key, attr, 'AppPoolId has no effect in IIS 5.0 isolation mode: there are no application pools; AppIsolated decides which process runs the application.', {
+          tags: ['unnecessary'],
+        });
+      }
+    }
+  },
+};
+
+export const appIsolatedIgnored: Rule = {
+  meta: {
+    id: 'appisolated-ignored',
+    defaultSeverity: 'hint',
+    description: 'AppIsolated 0 or 1 (in-process, isolated) set in worker process isolation mode, where it decides nothing.',
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525676(v=vs.90)', 'process-rules.md W9', 'misconfigs.md (Doubts)'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    if (m.isolationMode() !== 'worker') return;
+    for (const key of m.keys) {
+      const attr = findAttr(key.element, 'AppIsolated');
+      if (!attr || key.path === WEB_SERVICE_PATH) continue;
+      // IIS itself writes AppIsolated="2" on every application: only 0 and 1 suggest that someone
+      // expected this value to choose the process.
+      const value = m.valueOf(key.element, attr).trim();
+      if (value !== '0' && value !== '1') continue;
+      const meant = value === '0' ? 'in Inetinfo.exe (Low)' : 'in a DLLHost.exe of its own (High)';
+      ctx.reportAttr(key, attr, `AppIsolated="${value}" would run this application ${meant} only in IIS 5.0 isolation mode. In worker process isolation mode it runs in the W3wp.exe of its pool (AppPoolId) whatever this says; to isolate it, give it a pool of its own. IIS keeps the value for a switch back, so there is no need to remove it.`, {
+        data: { value },
+      });
+    }
+  },
+};
+
+export const processLevelIgnored: Rule = {
+  meta: {
+    id: 'process-level-ignored',
+    defaultSeverity: 'warning',
+    description: 'A process-level ASP property set where IIS does not read it (anywhere but /LM/W3SVC, or a site in IIS 5.0 isolation mode).',
+    sources: [LEVELS],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    const mode = m.isolationMode();
+    for (const key of m.keys) {
+      if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) continue;
+      for (const attr of m.properties(key)) {
+        const p = ctx.catalog.property(attr.name);
+        if (!p || ctx.catalog.level(p) !== 'process' || !ctx.catalog.allowsProperty(key.keyType, p)) continue;
+        if (m.isSite(key) && mode !== 'worker') continue; // honoured for isolated applications in IIS 5.0 mode
+        const where = m.isSite(key)
+          ? 'on a site it only counts in IIS 5.0 isolation mode for an isolated (High) application, and this server runs in worker process isolation mode'
+          : 'below a site it is never read';
+        ctx.reportAttr(key, attr, `${attr.name} is a process-level ASP setting: IIS reads it on /LM/W3SVC only; ${where}. Set it on /LM/W3SVC.`, {
+          tags: ['unnecessary'],
+        });
+      }
+    }
+  },
+};
+
+export const wow64RequiresWorkerMode: Rule = {
+  meta: {
+    id: 'wow64-requires-worker-mode',
+    defaultSeverity: 'error',
+    description: 'Enable32BitAppOnWin64 (32-bit worker processes on x64) together with IIS 5.0 isolation mode.',
+    sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'misconfigs.md #15'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    if (m.isolationMode() !== 'iis5') return;
+    const pools = m.keyAt('/LM/W3SVC/AppPools');
+    const attr = pools && findAttr(pools.element, 'Enable32BitAppOnWin64');
+    if (!pools || !attr || parseBool(m.valueOf(pools.element, attr)) !== true) return;
+    ctx.reportAttr(pools, attr, 'Enable32BitAppOnWin64 runs 32-bit worker processes on 64-bit Windows, which IIS supports only in worker process isolation mode; this server is in IIS 5.0 isolation mode.');
+  },
+};
+
+function scriptMapsOf(ctx: Parameters<Rule['check']>[0], key: MetabaseKey) {
+  const attr = findAttr(key.element, 'ScriptMaps');
+  return attr ? { attr, maps: parseScriptMaps(rawValue(ctx.model, key, attr)) } : undefined;
+}
+
+export const aspNet10RequiresIis5: Rule = {
+  meta: {
+    id: 'aspnet10-requires-iis5-mode',
+    defaultSeverity: 'warning',
+    description: 'ASP.NET 1.0 script maps on a server in worker process isolation mode.',
+    sources: ['http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'misconfigs.md #2'],
+  },
+  check(ctx) {
+    if (ctx.model.isolationMode() !== 'worker') return;
+    for (const key of ctx.model.keys) {
+      const sm = scriptMapsOf(ctx, key);
+      if (!sm) continue;
+      const entry = sm.maps.find((s) => aspNetVersion(s.dll)?.version.startsWith('1.0'));
+      if (!entry) continue;
+      const r = entryRange(key, sm.attr, entry.entry);
+      ctx.report({ ...r, key, property: 'ScriptMaps', message: 'This maps requests to ASP.NET 1.0 (v1.0.3705), which Microsoft supports side by side with 1.1 only in IIS 5.0 isolation mode; in worker process isolation mode move the application to ASP.NET 1.1 or later.' });
+    }
+  },
+};
+
+export const bitnessMismatch: Rule = {
+  meta: {
+    id: 'bitness-mismatch',
+    defaultSeverity: 'warning',
+    description: 'ASP.NET script maps of the wrong bitness for the worker processes (Enable32BitAppOnWin64).',
+    sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'https://mskb.pkisolutions.com/kb/895976', 'misconfigs.md #15'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    if (m.isolationMode() === 'iis5') return;
+    const pools = m.keyAt('/LM/W3SVC/AppPools');
+    const wow = pools ? parseBool(m.get(pools, 'Enable32BitAppOnWin64') ?? '') === true : false;
+    const all = m.keys.flatMap((key) => {
+      const sm = scriptMapsOf(ctx, key);
+      return sm ? sm.maps.map((s) => ({ key, attr: sm.attr, s, v: aspNetVersion(s.dll) })) : [];
+    });
+    const sees64 = all.some((x) => x.v?.bits === 64);
+    const seen = new Set<string>();
+    for (const x of all) {
+      if (!x.v) continue;
+      const wrong = wow ? x.v.bits === 64 : sees64 && x.v.bits === 32;
+      if (!wrong) continue;
+      const id = `${x.key.index}:${x.v.bits}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const message = wow
+        ? 'Enable32BitAppOnWin64 is TRUE on /LM/W3SVC/AppPools, so worker processes are 32-bit, but this maps to the 64-bit ASP.NET (Framework64): the DLL cannot load and requests fail. Map to the 32-bit Framework folder.'
+        : 'Other script maps here use the 64-bit ASP.NET (Framework64), so this is a 64-bit server whose worker processes are 64-bit (Enable32BitAppOnWin64 is not TRUE), but this maps to the 32-bit Framework folder: the DLL cannot load in a 64-bit worker process.';
+      ctx.report({ ...entryRange(x.key, x.attr, x.s.entry), key: x.key, property: 'ScriptMaps', message });
+    }
+  },
+};
+
+export const anonymousPasswordSync: Rule = {
+  meta: {
+    id: 'anonymous-password-sync-ineffective',
+    defaultSeverity: 'warning',
+    description: 'AnonymousPasswordSync TRUE where it cannot work (worker processes not running as LocalSystem).',
+    sources: ['http://ftp.zx.net.nz/pub/mirror/ftp.microsoft.com/MISC/KB/en-us/909/887.HTM', 'misconfigs.md #27'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    if (m.isolationMode() === 'iis5') return;
+    for (const key of m.keys) {
+      const attr = findAttr(key.element, 'AnonymousPasswordSync');
+      if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) continue;
+      const pool = m.pool(m.poolIdOf(key).name);
+      if (pool && effectiveNumber(m, pool, 'AppPoolIdentityType').value === 0) continue;
+      ctx.reportAttr(key, attr, 'AnonymousPasswordSync="TRUE" does not keep the anonymous account\'s password in sync here: IIS 6.0 only does that with Iissuba.dll registered and a pool running as LocalSystem. If the account\'s password changes, anonymous users get 401.1; re-enter the password in IIS Manager instead.');
+    }
+  },
+};
+
+export const modeRules: Rule[] = [
+  isolationModeUnset,
+  ignoredInIis5Mode,
+  appIsolatedIgnored,
+  processLevelIgnored,
+  wow64RequiresWorkerMode,
+  aspNet10RequiresIis5,
+  bitnessMismatch,
+  anonymousPasswordSync,
+];

@@ -1,0 +1,173 @@
+/**
+ * Security and safe editing: secrets in clear text, permissions that let uploads run as code,
+ * privileged accounts, and the settings that make hand edits of MetaBase.xml safe.
+ */
+import { findAttr, parseBool, type MetabaseKey } from '../model/metabaseModel';
+import { looksEncrypted } from '../model/iisValues';
+import type { Rule } from './ruleTypes';
+import { parseDword, parseFlags } from './values';
+
+const SECURE = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc775980(v=ws.10)';
+const PERMISSIONS = 'http://technet.microsoft.com/en-us/library/cc787062(v=ws.10).aspx';
+
+export const clearTextSecret: Rule = {
+  meta: {
+    id: 'clear-text-secret',
+    defaultSeverity: 'error',
+    description: 'A SECURE property (a password) written in clear text instead of the encrypted blob IIS writes.',
+    sources: [SECURE, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524871(v=vs.90)'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    for (const key of m.keys) {
+      for (const attr of m.properties(key)) {
+        const p = ctx.catalog.property(attr.name);
+        if (!p?.secure || attr.valueStart < 0) continue;
+        if (looksEncrypted(m.valueOf(key.element, attr))) continue;
+        // The message never repeats the value.
+        ctx.reportValue(key, attr, `${attr.name} is a secure property: IIS stores it encrypted with the key in IIS_Global/SessionKey and cannot decrypt clear text, so this password does not work — and it is now readable by anyone who can read the file. Remove it from the file and set the password with IIS Manager, adsutil or WMI.`, {
+          data: { secret: true },
+        });
+      }
+    }
+  },
+};
+
+export const historyFilesLow: Rule = {
+  meta: {
+    id: 'history-files-low',
+    defaultSeverity: 'warning',
+    description: 'MaxHistoryFiles below 10 while edit-while-running is on.',
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782923(v=ws.10)', 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc739128(v=ws.10)'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    const lm = m.keyAt('/LM');
+    if (!lm) return;
+    const ewr = m.get(lm, 'EnableEditWhileRunning');
+    const attr = findAttr(lm.element, 'MaxHistoryFiles');
+    if (!attr || ewr === undefined || parseBool(ewr) !== true) return;
+    const n = parseDword(m.valueOf(lm.element, attr));
+    if (n === undefined || n >= 10) return;
+    ctx.reportAttr(lm, attr, `With EnableEditWhileRunning on, every save of this file by hand is applied at once and IIS keeps only ${n} earlier version${n === 1 ? '' : 's'} in the History folder to roll back to. Keep MaxHistoryFiles at 10 or more.`);
+  },
+};
+
+export const editWhileRunningOff: Rule = {
+  meta: {
+    id: 'edit-while-running-off',
+    defaultSeverity: 'information',
+    description: 'EnableEditWhileRunning is off: stop IIS before saving MetaBase.xml by hand.',
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/aa670761(v=vs.71)', 'misconfigs.md #29'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    const lm = m.keyAt('/LM');
+    const attr = lm && findAttr(lm.element, 'EnableEditWhileRunning');
+    if (!lm || !attr || parseBool(m.valueOf(lm.element, attr)) !== false) return;
+    ctx.reportAttr(lm, attr, 'Edit-while-running is off: IIS does not pick up changes saved to this file while it runs, and writes its in-memory copy over them later. Stop IIS (iisreset /stop) before saving, or turn EnableEditWhileRunning on (with EnableHistory).');
+  },
+};
+
+function flagsOf(ctx: Parameters<Rule['check']>[0], key: MetabaseKey, name: string): { value: number; attr: NonNullable<ReturnType<typeof findAttr>> } | undefined {
+  const attr = findAttr(key.element, name);
+  const p = ctx.catalog.property(name);
+  if (!attr || !p) return undefined;
+  return { value: parseFlags(ctx.model.valueOf(key.element, attr), p).value, attr };
+}
+
+const ACCESS_WRITE = 2;
+const ACCESS_EXECUTE = 4;
+const ACCESS_SOURCE = 16;
+const ACCESS_SCRIPT = 512;
+const ENABLE_DIR_BROWSING = 0x80000000;
+
+export const writeAndExecute: Rule = {
+  meta: {
+    id: 'write-and-execute',
+    defaultSeverity: 'warning',
+    description: 'AccessFlags with Write together with Script or Execute: uploaded files can run as code.',
+    sources: [PERMISSIONS, 'http://technet.microsoft.com/en-us/library/cc739391(v=WS.10).aspx', 'misconfigs.md #26'],
+  },
+  check(ctx) {
+    for (const key of ctx.model.keys) {
+      const f = flagsOf(ctx, key, 'AccessFlags');
+      if (!f || !(f.value & ACCESS_WRITE) || !(f.value & (ACCESS_SCRIPT | ACCESS_EXECUTE))) continue;
+      ctx.reportValue(key, f.attr, 'Write access together with Script or Execute permission lets anyone who can upload here (WebDAV PUT, a file-upload page) place a script and then run it on the server. Drop AccessWrite, or keep uploads in a folder without Script and Execute.');
+    }
+  },
+};
+
+export const scriptSourceAccess: Rule = {
+  meta: {
+    id: 'script-source-access',
+    defaultSeverity: 'warning',
+    description: 'AccessSource: clients may read (or with Write, change) script source code.',
+    sources: [PERMISSIONS, 'misconfigs.md #26'],
+  },
+  check(ctx) {
+    for (const key of ctx.model.keys) {
+      const f = flagsOf(ctx, key, 'AccessFlags');
+      if (!f || !(f.value & ACCESS_SOURCE)) continue;
+      ctx.reportValue(key, f.attr, 'AccessSource (Script source access) lets clients download the source of ASP pages and other scripts, with the connection strings and passwords in them; with AccessWrite they can also change it. Remove AccessSource unless this is a WebDAV authoring folder.');
+    }
+  },
+};
+
+export const directoryBrowsing: Rule = {
+  meta: {
+    id: 'directory-browsing-enabled',
+    defaultSeverity: 'information',
+    description: 'Directory browsing is on: folders without a default document are listed.',
+    sources: [PERMISSIONS, 'misconfigs.md #26'],
+  },
+  check(ctx) {
+    for (const key of ctx.model.keys) {
+      const f = flagsOf(ctx, key, 'DirBrowseFlags');
+      if (!f || (f.value & ENABLE_DIR_BROWSING) === 0) continue;
+      ctx.reportValue(key, f.attr, 'EnableDirBrowsing lists the files of any folder here that has no default document, including backups and files not linked anywhere.');
+    }
+  },
+};
+
+export const parentPathsEnabled: Rule = {
+  meta: {
+    id: 'parent-paths-enabled',
+    defaultSeverity: 'information',
+    description: 'AspEnableParentPaths TRUE: ASP includes and MapPath may reach outside the application.',
+    sources: ['http://msdn.microsoft.com/en-us/library/ms524697.aspx', 'misconfigs.md #23'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    for (const key of m.keys) {
+      const attr = findAttr(key.element, 'AspEnableParentPaths');
+      if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) continue;
+      ctx.reportAttr(key, attr, 'Parent paths let ASP pages use "..", so an include or Server.MapPath can reach files outside the application root. IIS 6 turns them off by default; enable them only for applications that need them, and prefer virtual includes.');
+    }
+  },
+};
+
+export const privilegedAccount: Rule = {
+  meta: {
+    id: 'privileged-account',
+    defaultSeverity: 'warning',
+    description: 'An administrator account used as the anonymous user or a pool identity (heuristic on the name).',
+    sources: ['https://blogs.msdn.microsoft.com/david.wang/2005/12/07/howto-synchronize-user-credentials-in-iis/', 'misconfigs.md #28'],
+  },
+  check(ctx) {
+    const m = ctx.model;
+    for (const key of m.keys) {
+      for (const name of ['AnonymousUserName', 'WAMUserName', 'UNCUserName']) {
+        const attr = findAttr(key.element, name);
+        if (!attr) continue;
+        const account = m.valueOf(key.element, attr).trim();
+        const user = account.slice(account.lastIndexOf('\\') + 1).toLowerCase();
+        if (/^(iusr|iwam|aspnet)_/.test(user)) continue;
+        if (user !== 'administrator' && !/admin/.test(user)) continue;
+        ctx.reportValue(key, attr, `${name} "${account}" looks like an administrator account. Anything that runs as this account (every anonymous request, or the whole pool) then has administrator rights; use a dedicated account with only the rights it needs.`);
+      }
+    }
+  },
+};
+
+export const securityRules: Rule[] = [clearTextSecret, historyFilesLow, editWhileRunningOff, writeAndExecute, scriptSourceAccess, directoryBrowsing, parentPathsEnabled, privilegedAccount];

@@ -1,0 +1,139 @@
+/**
+ * One realistic metabase per case of shared/cases/misconfigs.md (test/fixtures/misconfigs, in
+ * IIS's own layout). Each must report exactly the expected findings (hints aside), on the line
+ * that shows the problem; the healthy variant must report nothing at all.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { diagnosticsOf, fixturesDir } from '../helpers';
+
+type Expectation = [code: string, lineContaining: string, nth?: number];
+
+const CASES: Record<string, Expectation[]> = {
+  '00-healthy': [],
+  '01-aspnet-versions-one-pool': [['aspnet-version-conflict', 'ScriptMaps=', 3]],
+  '02-aspnet10-worker-mode': [
+    ['aspnet10-requires-iis5-mode', 'v1.0.3705\\aspnet_isapi.dll'],
+    ['web-service-extension-prohibited', 'v1.0.3705\\aspnet_isapi.dll'],
+  ],
+  '03-apppool-missing': [
+    ['apppool-not-found', 'AppPoolId="ImportedPool"'],
+    ['apppool-not-found', '<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root"'],
+    ['apppool-not-found', '<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root/Orders"'],
+  ],
+  '04-custom-identity': [
+    ['custom-identity-iis-wpg', 'AppPoolIdentityType="3"'],
+    ['custom-identity-no-username', 'AppPoolIdentityType="3"', 2],
+  ],
+  '05-localsystem': [['localsystem-identity', 'AppPoolIdentityType="0"']],
+  '06-kerberos-spn': [
+    ['kerberos-spn-needed', '<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root"'],
+    ['kerberos-spn-needed', '<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root/Orders"'],
+    ['custom-identity-iis-wpg', 'AppPoolIdentityType="3"'],
+  ],
+  '07-web-garden-sessions': [['web-garden-session-state', 'MaxProcesses="4"']],
+  '08-rapid-fail': [
+    ['rapid-fail-disabled', 'RapidFailProtectionMaxCrashes="1"'],
+    ['rapid-fail-disabled', 'RapidFailProtection="FALSE"'],
+  ],
+  '09-iis5-mode-pools': [
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 1],
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 2],
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 3],
+    ['ignored-in-iis5-mode', 'AppPoolId="AppsPool"'],
+    ['ignored-in-iis5-mode', '<IIsApplicationPools'],
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/DefaultAppPool"'],
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/AppsPool"'],
+  ],
+  '11-no-recycling': [['no-recycling', 'PeriodicRestartTime="0"']],
+  '12-queue-length': [['value-out-of-range', 'AppPoolQueueLength="100000"']],
+  '13-cpu-limit': [
+    ['cpu-action-shutdown', 'CPUAction="1"'],
+    ['cpu-limit-inactive', 'CPULimit="50000"'],
+  ],
+  '14-orphan-worker': [['orphan-worker-process', 'OrphanWorkerProcess="TRUE"']],
+  '15-wow64': [
+    ['bitness-mismatch', 'framework64\\v2.0.50727\\aspnet_isapi.dll'],
+    ['web-service-extension-prohibited', 'framework64\\v2.0.50727\\aspnet_isapi.dll'],
+  ],
+  '15b-wow64-iis5': [
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 1],
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 2],
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 3],
+    ['ignored-in-iis5-mode', 'AppPoolId="AppsPool"'],
+    ['ignored-in-iis5-mode', '<IIsApplicationPools'],
+    ['wow64-requires-worker-mode', 'Enable32BitAppOnWin64="TRUE"'],
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/DefaultAppPool"'],
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/AppsPool"'],
+  ],
+  '16-not-auto-started': [
+    ['not-auto-started', 'ServerAutoStart="FALSE"'],
+    ['not-auto-started', 'AppPoolAutoStart="FALSE"'],
+  ],
+  '17-duplicate-binding': [
+    ['invalid-binding', ':80 :www.example.com'],
+    ['duplicate-server-binding', 'ServerBindings=":80:apps.example.com', 2],
+  ],
+  '18-ssl-shared-ip': [['ssl-binding-conflict', 'SecureBindings="192.168.1.10:443:"', 2]],
+  '18b-ssl-host-headers': [['ssl-binding-conflict', 'SecureBindings="192.168.1.10:443:apps.example.com"']],
+  '19-approot-renamed': [['approot-mismatch', 'AppRoot="/LM/W3SVC/1962875481/Root/Orders"']],
+  '20-default-doc': [
+    ['default-doc-missing', '<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root"'],
+    ['default-doc-missing', '<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root/Orders"'],
+  ],
+  '22-extension-prohibited': [['web-service-extension-prohibited', 'v2.0.50727\\aspnet_isapi.dll,1,GET', 1]],
+  '23-parent-paths': [['parent-paths-enabled', 'AspEnableParentPaths="TRUE"']],
+  '26-permissions': [
+    ['write-and-execute', 'AccessWrite'],
+    ['script-source-access', 'AccessWrite'],
+    ['directory-browsing-enabled', 'EnableDirBrowsing'],
+  ],
+  '27-anonymous-password-sync': [['anonymous-password-sync-ineffective', 'AnonymousPasswordSync="TRUE"']],
+  '28-privileged-account': [['privileged-account', 'CONTOSO\\Administrator']],
+  '29-edit-while-running-off': [['edit-while-running-off', 'EnableEditWhileRunning="0"']],
+  '29b-history-files': [['history-files-low', 'MaxHistoryFiles="3"']],
+  '30-schema-invalid': [
+    ['invalid-value', 'ServerAutoStart="yes"'],
+    ['unknown-property', 'Serversize="1"'],
+  ],
+  '31-clear-text-password': [
+    ['custom-identity-iis-wpg', 'AppPoolIdentityType="3"'],
+    ['clear-text-secret', 'WAMUserPass="Summer2006!"'],
+  ],
+};
+
+function lineOf(text: string, needle: string, nth = 1): number {
+  let at = -1;
+  for (let i = 0; i < nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `"${needle}" (#${nth}) not in the fixture`);
+  }
+  return text.slice(0, at).split('\n').length - 1;
+}
+
+describe('misconfigurations from shared/cases/misconfigs.md, each in a realistic file', () => {
+  for (const [name, expected] of Object.entries(CASES)) {
+    test(name, () => {
+      const text = readFileSync(path.join(fixturesDir, 'misconfigs', `${name}.xml`), 'utf8');
+      const got = diagnosticsOf(text)
+        .filter((d) => d.severity !== 4)
+        .map((d) => [d.code, d.range.start.line]);
+      const want = expected.map(([code, needle, nth]) => [code, lineOf(text, needle, nth)]);
+      const sort = (a: Array<Array<string | number | undefined>>) => [...a].sort((x, y) => Number(x[1]) - Number(y[1]) || String(x[0]).localeCompare(String(y[0])));
+      assert.deepEqual(sort(got), sort(want));
+    });
+  }
+
+  test('the healthy file has not even a hint', () => {
+    const text = readFileSync(path.join(fixturesDir, 'misconfigs', '00-healthy.xml'), 'utf8');
+    assert.deepEqual(diagnosticsOf(text), []);
+  });
+
+  test('a clear-text password is reported without repeating it', () => {
+    const text = readFileSync(path.join(fixturesDir, 'misconfigs', '31-clear-text-password.xml'), 'utf8');
+    const found = diagnosticsOf(text).find((d) => d.code === 'clear-text-secret')!;
+    assert.ok(!JSON.stringify(found).includes('Summer2006'));
+  });
+});
