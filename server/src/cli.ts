@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { getMetabaseLanguageService, type MetabaseLanguageService } from './languageService';
 import { describe, descriptionText, suggestNames } from './features/describe';
+import { processModelText } from './process/processModel';
 import { allRules } from './rules/registry';
 import type { SeveritySetting } from './rules/ruleTypes';
 import { loadMBSchema } from './schema/mbschemaLoader';
@@ -25,12 +26,13 @@ const SEVERITY_NAMES = ['error', 'warning', 'information', 'hint'] as const;
 const USAGE = `Usage:
   iis6-metabase lint FILE... [--format text|json|sarif] [--rule ID=error|warning|information|hint|off]... [--schema MBSchema.xml]
   iis6-metabase describe NAME [--format text|json]
-  iis6-metabase processes FILE [--format text|json]
+  iis6-metabase processes FILE [--format text|json] [--mode worker|iis5]
   iis6-metabase rules
   iis6-metabase --version`;
 
 interface Options {
   format: string;
+  mode?: 'worker' | 'iis5';
   rules: Record<string, SeveritySetting>;
   schema?: string;
   positional: string[];
@@ -53,6 +55,10 @@ function parseArgs(args: string[], formats: string[]): Options {
       const [id, sev] = spec.split('=');
       if (!id || !sev || !['off', ...SEVERITY_NAMES].includes(sev)) throw new UsageError(`--rule expects ID=error|warning|information|hint|off, got "${spec}"`);
       opts.rules[id] = sev as SeveritySetting;
+    } else if (a === '--mode' || a.startsWith('--mode=')) {
+      const mode = value();
+      if (mode !== 'worker' && mode !== 'iis5') throw new UsageError('--mode must be worker or iis5');
+      opts.mode = mode;
     } else if (a === '--schema' || a.startsWith('--schema=')) {
       opts.schema = value();
     } else if (a.startsWith('-')) {
@@ -243,8 +249,25 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
 async function processesCommand(args: string[], out: (s: string) => void): Promise<number> {
   const opts = parseArgs(args, ['text', 'json']);
   if (opts.positional.length !== 1) throw new UsageError('processes needs exactly one FILE');
-  readText(opts.positional[0]);
-  out('processes: not yet (the process model lands with the VS Code client issue)');
+  const file = opts.positional[0];
+  const ls = await makeService(opts);
+  const doc = ls.parse(pathToFileURL(path.resolve(file)).href, 1, readText(file));
+  const pm = ls.getProcessModel(doc, opts.mode);
+  if (opts.format === 'json') {
+    out(
+      JSON.stringify(
+        {
+          isolationMode: pm.isolationMode,
+          processes: pm.processes.map(({ image, pool, hosting, instances, identity, applications, mode }) => ({ image, pool, hosting, instances, identity, applications, mode })),
+          applications: pm.applications.map(({ location, site, image, hosting, pool, problem, mode, notes }) => ({ location, site, image, hosting, pool, problem, mode, notes })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    out(processModelText(pm));
+  }
   return 0;
 }
 

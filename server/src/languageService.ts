@@ -6,16 +6,36 @@
  *   const doc = ls.parse(uri, version, text);
  *   ls.doValidation(doc); ls.doHover(doc, position); ...
  */
-import type { Diagnostic } from 'vscode-languageserver-types';
-import { MetabaseDocument } from './metabaseDocument';
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  FoldingRange,
+  Hover,
+  Location,
+  Position,
+  Range,
+  WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import { doCodeActions } from './features/codeActions';
+import { doComplete } from './features/completion';
+import { doHover } from './features/hover';
+import { doRename, findDefinition, findDocumentSymbols, findReferences, getCodeLenses, getFoldingRanges, prepareRename, type SymbolsResult } from './features/navigation';
+import { getTopology } from './features/topology';
 import { validate, type ValidationResult, type ValidationSettings } from './features/validation';
+import { MetabaseDocument } from './metabaseDocument';
+import { computeProcessModel, type ConcreteMode, type ProcessModel } from './process/processModel';
+import type { Topology } from './protocol';
 import { getDefaultCatalog, type SchemaCatalog } from './schema/catalog';
 import type { LoadedSchema } from './schema/mbschemaLoader';
 
 export interface LanguageSettings extends ValidationSettings {
-  /** At most this many document symbols / folding ranges (default 5000). */
+  /** At most this many document symbols and folding ranges (default 5000). */
   maxSymbols?: number;
 }
+
+export const DEFAULT_MAX_SYMBOLS = 5000;
 
 export interface MetabaseLanguageService {
   configure(settings: LanguageSettings): void;
@@ -27,11 +47,25 @@ export interface MetabaseLanguageService {
   doValidation(doc: MetabaseDocument): Diagnostic[];
   /** Validation with the count of diagnostics cut by maxDiagnostics. */
   validate(doc: MetabaseDocument): ValidationResult;
+  doHover(doc: MetabaseDocument, position: Position): Hover | null;
+  doComplete(doc: MetabaseDocument, position: Position): CompletionList;
+  doCodeActions(doc: MetabaseDocument, range: Range, diagnostics: Diagnostic[]): CodeAction[];
+  findDefinition(doc: MetabaseDocument, position: Position): Location[];
+  findReferences(doc: MetabaseDocument, position: Position, includeDeclaration: boolean): Location[];
+  prepareRename(doc: MetabaseDocument, position: Position): { range: Range; placeholder: string } | null;
+  doRename(doc: MetabaseDocument, position: Position, newName: string): WorkspaceEdit | null;
+  findDocumentSymbols(doc: MetabaseDocument): SymbolsResult;
+  getFoldingRanges(doc: MetabaseDocument): FoldingRange[];
+  getCodeLenses(doc: MetabaseDocument): CodeLens[];
+  getTopology(doc: MetabaseDocument): Topology;
+  getProcessModel(doc: MetabaseDocument, mode?: ConcreteMode): ProcessModel;
 }
 
 export function getMetabaseLanguageService(initial: LanguageSettings = {}): MetabaseLanguageService {
   let settings: LanguageSettings = { ...initial };
   let catalog = getDefaultCatalog();
+  const offset = (doc: MetabaseDocument, p: Position): number => doc.offsetAt(p);
+  const maxSymbols = (): number => settings.maxSymbols ?? DEFAULT_MAX_SYMBOLS;
   return {
     get settings() {
       return settings;
@@ -45,14 +79,20 @@ export function getMetabaseLanguageService(initial: LanguageSettings = {}): Meta
     setSchemaExtension(extension) {
       catalog = extension ? getDefaultCatalog().withExtension(extension) : getDefaultCatalog();
     },
-    parse(uri, version, text) {
-      return MetabaseDocument.parse(uri, version, text, catalog);
-    },
-    doValidation(doc) {
-      return validate(doc, settings).diagnostics;
-    },
-    validate(doc) {
-      return validate(doc, settings);
-    },
+    parse: (uri, version, text) => MetabaseDocument.parse(uri, version, text, catalog),
+    doValidation: (doc) => validate(doc, settings).diagnostics,
+    validate: (doc) => validate(doc, settings),
+    doHover: (doc, p) => doHover(doc, offset(doc, p)),
+    doComplete: (doc, p) => doComplete(doc, offset(doc, p)),
+    doCodeActions: (doc, range, diagnostics) => doCodeActions(doc, range, diagnostics),
+    findDefinition: (doc, p) => findDefinition(doc, offset(doc, p)),
+    findReferences: (doc, p, includeDeclaration) => findReferences(doc, offset(doc, p), includeDeclaration),
+    prepareRename: (doc, p) => prepareRename(doc, offset(doc, p)),
+    doRename: (doc, p, newName) => doRename(doc, offset(doc, p), newName),
+    findDocumentSymbols: (doc) => findDocumentSymbols(doc, maxSymbols()),
+    getFoldingRanges: (doc) => getFoldingRanges(doc, maxSymbols()),
+    getCodeLenses: (doc) => getCodeLenses(doc),
+    getTopology: (doc) => getTopology(doc),
+    getProcessModel: (doc, mode) => computeProcessModel(doc.model, mode),
   };
 }

@@ -6,6 +6,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { MetabaseLanguageService } from '../languageService';
+import type { LimitReachedParams } from '../protocol';
 import type { DocumentStore } from './documentStore';
 
 export const VALIDATION_DELAY_MS = 200;
@@ -18,6 +19,7 @@ export class ValidationScheduler {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly store: DocumentStore,
     private readonly ls: MetabaseLanguageService,
+    private readonly onLimit: (params: LimitReachedParams) => void,
     private readonly delay = VALIDATION_DELAY_MS,
   ) {}
 
@@ -51,6 +53,10 @@ export class ValidationScheduler {
       const parsed = this.store.get(doc);
       const result = this.ls.validate(parsed);
       void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: result.diagnostics });
+      if (result.truncated > 0) {
+        const shown = result.diagnostics.length;
+        this.onLimit({ uri, what: 'diagnostics', shown, total: shown + result.truncated, setting: 'iis6Metabase.maxDiagnostics' });
+      }
     } catch (err) {
       // A bug in a rule must not take the server down; report it and keep serving.
       this.connection.console.error(`iis6-metabase: validation failed for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

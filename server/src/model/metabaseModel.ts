@@ -9,6 +9,7 @@
 import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
 import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
 import type { SchemaCatalog } from '../schema/catalog';
+import { parseDword } from './typedValues';
 
 export interface CustomProperty {
   element: XmlElement;
@@ -290,6 +291,26 @@ export class MetabaseModel {
     const name = eff.value?.trim();
     return name ? { name, from: eff.from } : { name: DEFAULT_APP_POOL, from: null };
   }
+}
+
+/** The raw (undecoded) text of an attribute's value. */
+export function rawValue(model: MetabaseModel, key: MetabaseKey, attr: XmlAttribute): string {
+  if (attr.valueStart < 0) return '';
+  return model.text.slice(key.element.start + attr.valueStart, key.element.start + attr.valueEnd);
+}
+
+/** A DWORD in effect at `key` (set, inherited, or the schema default). */
+export function effectiveNumber(model: MetabaseModel, key: MetabaseKey, name: string): { value: number | undefined; eff: EffectiveValue } {
+  const eff = model.effective(key, name);
+  const text = eff.value ?? model.catalog.property(name)?.schemaDefault;
+  return { value: text === undefined ? undefined : parseDword(text), eff };
+}
+
+/** A BOOL in effect at `key` (set, inherited, or the schema default). */
+export function effectiveBool(model: MetabaseModel, key: MetabaseKey, name: string): { value: boolean | undefined; eff: EffectiveValue } {
+  const eff = model.effective(key, name);
+  const text = eff.value ?? model.catalog.property(name)?.schemaDefault;
+  return { value: text === undefined ? undefined : parseBool(text), eff };
 }
 
 export function findAttr(el: XmlElement, name: string): XmlAttribute | undefined {

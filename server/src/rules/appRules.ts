@@ -6,7 +6,7 @@ import { findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey, type Metab
 import { aspNetVersion, extensionAllowed, parseRestrictionList, parseScriptMaps, type ScriptMap } from '../model/iisValues';
 import { appLabel, effectiveNumber, entryRange, listSome, rawValue } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
-import { parseFlags } from './values';
+import { parseFlags } from '../model/typedValues';
 
 export const appRootMismatch: Rule = {
   meta: {

@@ -5,7 +5,7 @@
 import { DEFAULT_APP_POOL, findAttr, parseBool, type MetabaseKey } from '../model/metabaseModel';
 import { appLabel, effectiveBool, effectiveNumber, listSome, OncePerAttribute, poolKeys } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
-import { parseDword } from './values';
+import { parseDword } from '../model/typedValues';
 
 const APPPOOLID = 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524723(v=vs.90)';
 const IDENTITY = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc736455(v=ws.10)';

@@ -1,26 +1,14 @@
 /** Small helpers shared by the IIS rules. */
-import { parseBool, type EffectiveValue, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
+export { effectiveBool, effectiveNumber, rawValue } from '../model/metabaseModel';
+import type { EffectiveValue, MetabaseKey, MetabaseModel } from '../model/metabaseModel';
 import type { XmlAttribute } from '../parser/xmlTypes';
 import type { Finding, RuleContext } from './ruleTypes';
-import { parseDword } from './values';
 
 /** The key of the pool container /LM/W3SVC/AppPools, and every pool under it. */
 export function poolKeys(model: MetabaseModel): MetabaseKey[] {
   return [...model.pools().values()];
 }
 
-export function effectiveNumber(model: MetabaseModel, key: MetabaseKey, name: string): { value: number | undefined; eff: EffectiveValue } {
-  const eff = model.effective(key, name);
-  const fromSchema = eff.value === undefined ? model.catalog.property(name)?.schemaDefault : undefined;
-  const text = eff.value ?? fromSchema;
-  return { value: text === undefined ? undefined : parseDword(text), eff };
-}
-
-export function effectiveBool(model: MetabaseModel, key: MetabaseKey, name: string): { value: boolean | undefined; eff: EffectiveValue } {
-  const eff = model.effective(key, name);
-  const text = eff.value ?? model.catalog.property(name)?.schemaDefault;
-  return { value: text === undefined ? undefined : parseBool(text), eff };
-}
 
 /**
  * Reports a finding about an effective value on the attribute that sets it (once per attribute,
@@ -65,9 +53,4 @@ export function appLabel(app: MetabaseKey): string {
 export function entryRange(key: MetabaseKey, attr: XmlAttribute, entry: { start: number; end: number }): { start: number; end: number } {
   const base = key.element.start + attr.valueStart;
   return { start: base + entry.start, end: base + entry.end };
-}
-
-export function rawValue(model: MetabaseModel, key: MetabaseKey, attr: XmlAttribute): string {
-  if (attr.valueStart < 0) return '';
-  return model.text.slice(key.element.start + attr.valueStart, key.element.start + attr.valueEnd);
 }

@@ -5,7 +5,7 @@
 import { findAttr, parseBool, type MetabaseKey } from '../model/metabaseModel';
 import { looksEncrypted } from '../model/iisValues';
 import type { Rule } from './ruleTypes';
-import { parseDword, parseFlags } from './values';
+import { parseDword, parseFlags } from '../model/typedValues';
 
 const SECURE = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc775980(v=ws.10)';
 const PERMISSIONS = 'http://technet.microsoft.com/en-us/library/cc787062(v=ws.10).aspx';

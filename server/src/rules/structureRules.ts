@@ -3,7 +3,7 @@
  */
 import { DEFAULT_APP_POOL, findAttr, lastSegment, parentPath, type MetabaseKey } from '../model/metabaseModel';
 import type { Rule, RuleContext } from './ruleTypes';
-import { checkValue, parseDword } from './values';
+import { checkValue, parseDword } from '../model/typedValues';
 
 const FORMAT = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc785283(v=ws.10)';
 const SCHEMA_PAGE = 'https://learn.microsoft.com/en-us/previous-versions/aa670790(v=vs.71)';

@@ -1,0 +1,97 @@
+/**
+ * The topology the extension's tree shows: application pools with their applications (and the
+ * process serving each), web sites with their virtual directories, directories and applications.
+ */
+import type { MetabaseDocument } from '../metabaseDocument';
+import type { MetabaseKey } from '../model/metabaseModel';
+import { servingProcess, type ConcreteMode } from '../process/processModel';
+import type { Topology, TopologyNode } from '../protocol';
+
+const KIND: Record<string, TopologyNode['kind']> = {
+  IIsWebVirtualDir: 'virtualDirectory',
+  IIsWebDirectory: 'directory',
+  IIsWebFile: 'file',
+};
+
+export function getTopology(doc: MetabaseDocument): Topology {
+  const m = doc.model;
+  const mode = m.isolationMode();
+  const shownMode: ConcreteMode = mode === 'iis5' ? 'iis5' : 'worker';
+  const range = (k: MetabaseKey) => doc.lines.range(k.element.start, k.element.startTagEnd);
+
+  const processText = (app: MetabaseKey): { process?: string; problem?: string } => {
+    const sp = servingProcess(m, app, shownMode);
+    if (!sp.image) return { problem: sp.problem ?? undefined };
+    const count = sp.instances > 1 ? ` ×${sp.instances}` : '';
+    const where = sp.hosting === 'pool' ? `${sp.image}${count} (${sp.pool})` : sp.hosting === 'in-process' ? 'inetinfo.exe (in process)' : sp.hosting === 'isolated' ? 'dllhost.exe (isolated)' : 'dllhost.exe (pooled)';
+    return { process: mode === 'unset' ? `${where} if worker mode` : where, problem: sp.problem ?? undefined };
+  };
+
+  const appNode = (app: MetabaseKey): TopologyNode => {
+    const site = m.siteOf(app);
+    const { process, problem } = processText(app);
+    return {
+      id: `app:${app.path}`,
+      kind: 'application',
+      label: app.location,
+      description: [m.get(app, 'AppFriendlyName'), site && m.get(site, 'ServerComment')].filter(Boolean).join(' · ') || undefined,
+      location: app.location,
+      range: range(app),
+      process,
+      problem,
+      children: [],
+    };
+  };
+
+  const pools: TopologyNode[] = [];
+  const byPool = m.applicationsByPool();
+  for (const pool of m.pools().values()) {
+    const name = m.poolName(pool);
+    const apps = byPool.get(name.toLowerCase()) ?? [];
+    pools.push({
+      id: `pool:${name.toLowerCase()}`,
+      kind: 'pool',
+      label: name,
+      description: `${apps.length} application${apps.length === 1 ? '' : 's'}`,
+      location: pool.location,
+      range: range(pool),
+      children: apps.map(appNode),
+    });
+  }
+  if (shownMode === 'worker') {
+    // Applications whose pool is missing are listed under it, as failing.
+    for (const [name, apps] of byPool) {
+      if (m.pool(name)) continue;
+      const label = m.poolIdOf(apps[0]).name;
+      pools.push({
+        id: `missing:${name}`,
+        kind: 'missingPool',
+        label,
+        description: 'does not exist',
+        location: null,
+        range: null,
+        problem: `No application pool "${label}" exists; its applications fail.`,
+        children: apps.map(appNode),
+      });
+    }
+  }
+
+  const siteChild = (key: MetabaseKey): TopologyNode | undefined => {
+    const kind = m.isApplication(key) ? 'application' : KIND[key.keyType];
+    if (!kind) return undefined;
+    const node = kind === 'application' ? appNode(key) : { id: `key:${key.path}`, kind, label: key.location, location: key.location, range: range(key), children: [] as TopologyNode[] };
+    node.label = key.location.slice(key.location.lastIndexOf('/') + 1) || key.location;
+    node.children = key.children.map(siteChild).filter((n): n is TopologyNode => !!n);
+    return node;
+  };
+  const sites: TopologyNode[] = m.sites().map((site) => ({
+    id: `site:${site.path}`,
+    kind: 'site' as const,
+    label: m.get(site, 'ServerComment') ?? site.location,
+    description: site.location,
+    location: site.location,
+    range: range(site),
+    children: site.children.map(siteChild).filter((n): n is TopologyNode => !!n),
+  }));
+  return { uri: doc.uri, version: doc.version, isolationMode: mode, pools, sites };
+}

@@ -1,0 +1,112 @@
+/**
+ * LSP request handlers: each maps LSP params to the language service and back. A handler never
+ * throws to the connection: an unknown document gives an empty result, and an internal error is
+ * logged and answered with the empty result too, so one bad request cannot take the server down.
+ */
+import { ResponseError, ErrorCodes, type Connection, type TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { MetabaseLanguageService } from '../languageService';
+import type { MetabaseDocument } from '../metabaseDocument';
+import { RenameError } from '../features/navigation';
+import {
+  LIMIT_NOTIFICATION,
+  PROCESS_MODEL_REQUEST,
+  TOPOLOGY_REQUEST,
+  type LimitReachedParams,
+  type ProcessModelParams,
+  type ProcessModelResult,
+  type DocumentParams,
+  type TopologyResult,
+} from '../protocol';
+import type { DocumentStore } from './documentStore';
+
+export class Handlers {
+  /** Documents already told about a cut result, per kind (told once). */
+  private readonly notified = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly store: DocumentStore,
+    private readonly ls: MetabaseLanguageService,
+  ) {}
+
+  private parsed(uri: string | undefined): MetabaseDocument | undefined {
+    if (typeof uri !== 'string') return undefined;
+    const doc = this.documents.get(uri);
+    return doc ? this.store.get(doc) : undefined;
+  }
+
+  /** Runs `fn` on the parsed document, or returns `empty` (unknown document, bad params, internal error). */
+  private guard<T>(name: string, params: { textDocument?: { uri?: string } } | undefined, empty: T, fn: (doc: MetabaseDocument) => T): T {
+    try {
+      const doc = this.parsed(params?.textDocument?.uri);
+      return doc ? fn(doc) : empty;
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      this.connection.console.error(`iis6-metabase: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return empty;
+    }
+  }
+
+  notifyLimit(params: LimitReachedParams): void {
+    const id = `${params.uri}#${params.what}`;
+    if (this.notified.has(id)) return;
+    this.notified.add(id);
+    void this.connection.sendNotification(LIMIT_NOTIFICATION, params);
+  }
+
+  forget(uri: string): void {
+    for (const id of [...this.notified]) if (id.startsWith(`${uri}#`)) this.notified.delete(id);
+  }
+
+  register(): void {
+    const c = this.connection;
+    const ls = this.ls;
+    c.onHover((p) => this.guard('hover', p, null, (doc) => ls.doHover(doc, p.position)));
+    c.onCompletion((p) => this.guard('completion', p, { isIncomplete: false, items: [] }, (doc) => ls.doComplete(doc, p.position)));
+    c.onCodeAction((p) => this.guard('codeAction', p, [], (doc) => ls.doCodeActions(doc, p.range, p.context?.diagnostics ?? [])));
+    c.onDefinition((p) => this.guard('definition', p, [], (doc) => ls.findDefinition(doc, p.position)));
+    c.onReferences((p) => this.guard('references', p, [], (doc) => ls.findReferences(doc, p.position, p.context?.includeDeclaration ?? true)));
+    c.onPrepareRename((p) => this.guard('prepareRename', p, null, (doc) => ls.prepareRename(doc, p.position)));
+    c.onRenameRequest((p) =>
+      this.guard('rename', p, null, (doc) => {
+        try {
+          return ls.doRename(doc, p.position, p.newName);
+        } catch (err) {
+          if (err instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, err.message);
+          throw err;
+        }
+      }),
+    );
+    c.onDocumentSymbol((p) =>
+      this.guard('documentSymbol', p, [], (doc) => {
+        const r = ls.findDocumentSymbols(doc);
+        if (r.truncated > 0) this.notifyLimit({ uri: doc.uri, what: 'symbols', shown: doc.model.keys.length - r.truncated, total: doc.model.keys.length, setting: 'iis6Metabase.maxSymbols' });
+        return r.symbols;
+      }),
+    );
+    c.onFoldingRanges((p) => this.guard('foldingRange', p, [], (doc) => ls.getFoldingRanges(doc)));
+    c.onCodeLens((p) => this.guard('codeLens', p, [], (doc) => ls.getCodeLenses(doc)));
+    c.onRequest(TOPOLOGY_REQUEST, (p: DocumentParams): TopologyResult => this.guard('topology', p, null, (doc) => ls.getTopology(doc)));
+    c.onRequest(PROCESS_MODEL_REQUEST, (p: ProcessModelParams): ProcessModelResult =>
+      this.guard('processModel', p, null, (doc) => {
+        const pm = ls.getProcessModel(doc, p.mode === 'worker' || p.mode === 'iis5' ? p.mode : undefined);
+        const range = (r: { start: number; end: number }) => doc.lines.range(r.start, r.end);
+        return {
+          uri: doc.uri,
+          version: doc.version,
+          isolationMode: pm.isolationMode,
+          modes: pm.modes,
+          processes: pm.processes.map((x) => ({ ...x, range: x.range ? range(x.range) : null })),
+          applications: pm.applications.map((x) => ({ ...x, range: range(x.range) })),
+          problems: ls
+            .doValidation(doc)
+            .filter((d) => d.severity === 1)
+            .slice(0, 200)
+            .map((d) => ({ message: typeof d.message === 'string' ? d.message : d.message.value, code: String(d.code), range: d.range })),
+        };
+      }),
+    );
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Custom requests between the extension and the language server, declared once for both sides
+ * (after vscode-eslint's customMessages.ts). Only names and shapes live here, no runtime
+ * dependency, so each side uses its own LSP library.
+ *
+ * Ranges are LSP ranges (0-based lines, UTF-16 characters).
+ */
+
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+
+export interface LspRange {
+  start: LspPosition;
+  end: LspPosition;
+}
+
+export interface DocumentParams {
+  textDocument: { uri: string };
+}
+
+// ---- iis6Metabase/topology --------------------------------------------------------------
+
+export const TOPOLOGY_REQUEST = 'iis6Metabase/topology';
+
+export type TopologyNodeKind = 'pool' | 'site' | 'application' | 'virtualDirectory' | 'directory' | 'file' | 'missingPool';
+
+export interface TopologyNode {
+  /** Stable within a document version: the normalised Location (or pool name). */
+  id: string;
+  kind: TopologyNodeKind;
+  label: string;
+  /** Short text shown after the label (serving process, site comment, ...). */
+  description?: string;
+  location: string | null;
+  /** The start tag of the key (where "reveal" goes). */
+  range: LspRange | null;
+  /** For applications: the serving process, e.g. "w3wp.exe ×2 (IntranetPool)". */
+  process?: string;
+  /** A problem to show (missing pool, ...). */
+  problem?: string;
+  children: TopologyNode[];
+}
+
+export interface Topology {
+  uri: string;
+  version: number;
+  isolationMode: 'worker' | 'iis5' | 'unset';
+  pools: TopologyNode[];
+  sites: TopologyNode[];
+}
+
+export type TopologyResult = Topology | null;
+
+// ---- iis6Metabase/processModel ----------------------------------------------------------
+
+export const PROCESS_MODEL_REQUEST = 'iis6Metabase/processModel';
+
+export interface ProcessModelParams extends DocumentParams {
+  /** Preview another mode ("what would change if I switched?"); omitted: the document's mode. */
+  mode?: 'worker' | 'iis5';
+}
+
+export interface ProcessModelProcess {
+  id: string;
+  mode: 'worker' | 'iis5';
+  image: 'w3wp.exe' | 'inetinfo.exe' | 'dllhost.exe';
+  pool: string | null;
+  hosting: 'pool' | 'in-process' | 'pooled' | 'isolated';
+  instances: number;
+  identity: string;
+  applications: string[];
+  settings: { recycling: string; health: string; rapidFail: string; idleTimeout: string; queueLength: string } | null;
+  range: LspRange | null;
+}
+
+export interface ProcessModelApplication {
+  mode: 'worker' | 'iis5';
+  location: string;
+  site: string | null;
+  name: string | null;
+  image: 'w3wp.exe' | 'inetinfo.exe' | 'dllhost.exe' | null;
+  hosting: 'pool' | 'in-process' | 'pooled' | 'isolated';
+  pool: string | null;
+  process: string | null;
+  problem: string | null;
+  notes: string[];
+  range: LspRange;
+}
+
+export interface ProcessModelResponse {
+  uri: string;
+  version: number;
+  isolationMode: 'worker' | 'iis5' | 'unset';
+  modes: Array<'worker' | 'iis5'>;
+  processes: ProcessModelProcess[];
+  applications: ProcessModelApplication[];
+  /** Diagnostics of error severity, for the problems list of the preview. */
+  problems: Array<{ message: string; code: string; range: LspRange }>;
+}
+
+export type ProcessModelResult = ProcessModelResponse | null;
+
+// ---- notifications ----------------------------------------------------------------------
+
+/** Server -> client: a result was cut by a limit (shown once per document). */
+export const LIMIT_NOTIFICATION = 'iis6Metabase/limitReached';
+
+export interface LimitReachedParams {
+  uri: string;
+  what: 'diagnostics' | 'symbols' | 'foldingRanges';
+  shown: number;
+  total: number;
+  setting: string;
+}

@@ -1,0 +1,130 @@
+/**
+ * Protocol tests: the real bundled server over stdio, spoken to in LSP.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CodeAction, CompletionList, DocumentSymbol, Hover, Location, MarkupContent, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import { PROCESS_MODEL_REQUEST, TOPOLOGY_REQUEST, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
+import { repoRoot } from '../helpers';
+import { startServer, type TestClient } from './lspClient';
+
+const uri = 'file:///work/MetaBase.xml';
+const text = readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8');
+
+function pos(needle: string, delta = 0): { line: number; character: number } {
+  const at = text.indexOf(needle) + delta;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length - 1;
+  return { line, character: at - (before.lastIndexOf('\n') + 1) };
+}
+
+describe('the language server over stdio', () => {
+  let client: TestClient;
+
+  before(async () => {
+    client = await startServer();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  test('initialize announces the features', async () => {
+    // Re-initialising is not allowed; the capabilities were checked by start-up, so check a request works.
+    const r = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: 'file:///nope.xml' }, position: { line: 0, character: 0 } });
+    assert.equal(r, null, 'an unknown document gives an empty result, not an error');
+  });
+
+  test('didOpen publishes the diagnostics the CLI prints', async () => {
+    const published = client.diagnostics(uri);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iis-metabase', version: 1, text } });
+    const { diagnostics, version } = await published;
+    assert.equal(version, 1);
+    const codes = diagnostics.map((d) => d.code);
+    for (const c of ['unknown-property', 'approot-mismatch', 'aspnet-version-conflict', 'apppool-not-found', 'invalid-value', 'duplicate-server-binding', 'value-out-of-range', 'web-garden-session-state', 'localsystem-identity']) {
+      assert.ok(codes.includes(c), c);
+    }
+    const { runCli } = await import('../../server/src/cli');
+    const out: string[] = [];
+    await runCli(['lint', path.join(repoRoot, 'examples', 'MetaBase.xml'), '--format', 'json'], (s) => out.push(s), () => undefined);
+    const cli = JSON.parse(out.join('\n'))[0].diagnostics.map((d: { code: string; range: unknown }) => [d.code, d.range]);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range]), cli, 'the server and the CLI report the same diagnostics');
+  });
+
+  test('hover', async () => {
+    const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
+    assert.match((h.contents as MarkupContent).value, /^\*\*MaxProcesses\*\* — DWORD/);
+  });
+
+  test('completion', async () => {
+    const list = await client.connection.sendRequest<CompletionList>('textDocument/completion', { textDocument: { uri }, position: pos('ServerAutoStart="ture"', 17) });
+    assert.deepEqual(list.items.map((i) => i.label), ['TRUE', 'FALSE']);
+  });
+
+  test('code action for a diagnostic', async () => {
+    const diagnostic = { range: { start: pos('ture'), end: pos('ture', 4) }, severity: 1, code: 'invalid-value', source: 'iis6-metabase', message: 'x', data: { property: 'ServerAutoStart', problem: 'not-a-bool', replacement: 'TRUE' } };
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    assert.equal(actions[0].title, 'Change to TRUE');
+    assert.deepEqual((actions[0].edit!.changes![uri] as TextEdit[])[0].newText, 'TRUE');
+  });
+
+  test('definition, references, rename', async () => {
+    const def = await client.connection.sendRequest<Location[]>('textDocument/definition', { textDocument: { uri }, position: pos('AppPoolId="LegacyPool"', 12) });
+    assert.equal(def[0].range.start.line, pos('/LM/W3SVC/AppPools/LegacyPool').line);
+    const refs = await client.connection.sendRequest<Location[]>('textDocument/references', { textDocument: { uri }, position: pos('/LM/W3SVC/AppPools/IntranetPool', 20), context: { includeDeclaration: false } });
+    assert.deepEqual(refs.map((r) => r.range.start.line), [pos('AppPoolId="IntranetPool"').line, pos('<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root"').line, pos('<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1962875481/root/Reports"').line]);
+    const edit = await client.connection.sendRequest<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: pos('AppPoolId="IntranetPool"', 12), newName: 'Intranet' });
+    assert.equal((edit.changes![uri] as TextEdit[]).length, 2);
+    await assert.rejects(client.connection.sendRequest('textDocument/rename', { textDocument: { uri }, position: pos('AppPoolId="IntranetPool"', 12), newName: 'LegacyPool' }), /already exists/);
+  });
+
+  test('document symbols', async () => {
+    const symbols = await client.connection.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(symbols.map((s) => s.name), ['.', '/']);
+    const find = (list: DocumentSymbol[], detail: string): DocumentSymbol | undefined => {
+      for (const s of list) {
+        if (s.detail === detail) return s;
+        const inner = find(s.children ?? [], detail);
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    assert.equal(find(symbols, 'IIsWebServer — Intranet')?.name, '/1962875481');
+  });
+
+  test('custom requests: topology and process model', async () => {
+    const topology = await client.connection.sendRequest<Topology>(TOPOLOGY_REQUEST, { textDocument: { uri } });
+    assert.deepEqual(topology.pools.map((p) => [p.label, p.children.length]), [['DefaultAppPool', 1], ['IntranetPool', 2], ['LegacyPool', 1], ['ShopPool', 1]]);
+    assert.deepEqual(topology.sites.map((s) => s.label), ['Default Web Site', 'Intranet', 'Shop', 'Shop (staging)']);
+    const pm = await client.connection.sendRequest<ProcessModelResponse>(PROCESS_MODEL_REQUEST, { textDocument: { uri }, mode: 'iis5' });
+    assert.deepEqual([pm.isolationMode, pm.modes], ['worker', ['iis5']]);
+    assert.ok(pm.problems.some((p) => p.code === 'apppool-not-found'));
+  });
+
+  test('didChange: diagnostics follow the new text', async () => {
+    const at = pos('ture');
+    const published = client.diagnostics(uri, 2);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: 'TRUE' }],
+    });
+    const { diagnostics } = await published;
+    assert.ok(!diagnostics.some((d) => d.code === 'invalid-value'));
+  });
+
+  test('malformed params and positions outside the document: an empty result, never a crash', async () => {
+    assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 99999, character: 5 } }), null);
+    assert.deepEqual(await client.connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: -4, character: -1 } }), []);
+    assert.equal(await client.connection.sendRequest('textDocument/hover', {}), null);
+    assert.deepEqual(await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: {} }), []);
+    const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
+    assert.ok(h, 'still serving');
+  });
+
+  test('didClose clears the diagnostics', async () => {
+    const published = client.diagnostics(uri);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await published).diagnostics, []);
+  });
+});

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { CompletionItem, TextEdit } from 'vscode-languageserver-types';
+import { metabase, parse, service, withCursor } from '../helpers';
+
+/** Completion at the first `|` (write flag separators after the cursor marker). */
+function complete(textWithCursor: string): { items: CompletionItem[]; text: string } {
+  const { text, offset } = withCursor(textWithCursor);
+  const ls = service();
+  const doc = parse(text, ls);
+  return { items: ls.doComplete(doc, doc.lines.positionAt(offset)).items, text };
+}
+
+function labels(items: CompletionItem[]): string[] {
+  return items.map((i) => i.label);
+}
+
+/** The text after applying an item's edit. */
+function apply(text: string, item: CompletionItem): string {
+  const edit = item.textEdit as TextEdit;
+  const doc = parse(text);
+  const s = doc.offsetAt(edit.range.start);
+  const e = doc.offsetAt(edit.range.end);
+  return text.slice(0, s) + edit.newText + text.slice(e);
+}
+
+const SETUP = `<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" >\n</IIsWebService>
+<IIsWebServer Location ="/LM/W3SVC/1" ServerComment="Default Web Site" >\n</IIsWebServer>
+<IIsApplicationPools Location ="/LM/W3SVC/AppPools" >\n</IIsApplicationPools>
+<IIsApplicationPool Location ="/LM/W3SVC/AppPools/DefaultAppPool" >\n</IIsApplicationPool>
+<IIsApplicationPool Location ="/LM/W3SVC/AppPools/Intranet" >\n</IIsApplicationPool>`;
+
+describe('completion of properties', () => {
+  test('properties valid for the key type and not yet set, with their documentation', () => {
+    const { items } = complete(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P"\n\t\tMaxProcesses="1"\n\t\t|\n\t>\n</IIsApplicationPool>'));
+    const names = labels(items);
+    assert.ok(names.includes('PeriodicRestartTime'));
+    assert.ok(names.includes('AppPoolIdentityType'));
+    assert.ok(!names.includes('MaxProcesses'), 'already set');
+    assert.ok(!names.includes('ServerBindings'), 'not valid on a pool');
+    const item = items.find((i) => i.label === 'PeriodicRestartTime')!;
+    assert.equal(item.detail, 'DWORD, minutes · pool level');
+    assert.match((item.documentation as { value: string }).value, /Time-based recycling/);
+    assert.equal((item.textEdit as TextEdit).newText, 'PeriodicRestartTime="${1:60}"');
+  });
+
+  test('a partly typed name is replaced; BOOL properties offer TRUE/FALSE', () => {
+    const { items, text } = complete(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P"\n\t\tPingingEn|\n\t>\n</IIsApplicationPool>'));
+    const item = items.find((i) => i.label === 'PingingEnabled')!;
+    assert.match(apply(text, item), /\n\t\tPingingEnabled="\$\{1\|TRUE,FALSE\|\}"\n\t>/);
+  });
+});
+
+describe('completion of values', () => {
+  test('BOOL: TRUE and FALSE', () => {
+    assert.deepEqual(labels(complete(metabase('<IIsWebServer Location ="/LM/W3SVC/1" ServerAutoStart="|" >\n</IIsWebServer>')).items), ['TRUE', 'FALSE']);
+  });
+
+  test('AppIsolated: 0/1/2 with their meaning and what the mode makes of them', () => {
+    const { items } = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|" >\n</IIsWebVirtualDir>`));
+    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['0', 'In-process'], ['1', 'Out-of-process'], ['2', 'Pooled']]);
+    assert.match((items[2].documentation as { value: string }).value, /this server runs in worker process isolation mode, where the pool decides/);
+  });
+
+  test('AppPoolId: the pools that exist', () => {
+    const { items, text } = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppPoolId="Intr|" >\n</IIsWebVirtualDir>`));
+    assert.deepEqual(labels(items), ['DefaultAppPool', 'Intranet']);
+    assert.match(apply(text, items[1]), /AppPoolId="Intranet" >/);
+  });
+
+  test('flags: the names not used yet; the flag under the cursor is replaced, the others stay', () => {
+    const { items, text } = complete(metabase('<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AccessFlags="AccessRead | AccessSc|" >\n</IIsWebVirtualDir>'.replace('AccessRead | AccessSc|', 'AccessSc| | AccessRead')));
+    assert.ok(!labels(items).includes('AccessRead'));
+    const script = items.find((i) => i.label === 'AccessScript')!;
+    assert.match(apply(text, script), /AccessFlags="AccessScript \| AccessRead"/);
+  });
+
+  test('Location: paths that fit the key type', () => {
+    const vdir = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="|" >\n</IIsWebVirtualDir>`));
+    assert.ok(labels(vdir.items).includes('/LM/W3SVC/1/ROOT'));
+    const pool = complete(metabase(`${SETUP}\n<IIsApplicationPool Location ="|" >\n</IIsApplicationPool>`));
+    assert.deepEqual(labels(pool.items), ['/LM/W3SVC/AppPools/']);
+    const site = complete(metabase(`${SETUP}\n<IIsWebServer Location ="|" >\n</IIsWebServer>`));
+    assert.deepEqual(labels(site.items), ['/LM/W3SVC/2']);
+  });
+});
+
+describe('completion of key types', () => {
+  test('after a site, the key types it may contain come first, with a Location that fits', () => {
+    const { items, text } = complete(metabase(`${SETUP}\n<IIsWebServer Location ="/LM/W3SVC/7" >\n</IIsWebServer>\n<IIsWebV|`));
+    const first = [...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!))[0];
+    assert.equal(first.label, 'IIsCertMapper');
+    const vdir = items.find((i) => i.label === 'IIsWebVirtualDir')!;
+    assert.equal(vdir.detail, 'key under /LM/W3SVC/7');
+    assert.match(apply(text, vdir), /<IIsWebVirtualDir\tLocation ="\$\{1:\/LM\/W3SVC\/7\/ROOT\}"\n\t\t\$0\n\t>\n<\/IIsWebVirtualDir>/);
+  });
+
+  test('inside a key only <Custom> is offered', () => {
+    const { items } = complete(metabase('<IIsWebService Location ="/LM/W3SVC" >\n\t<|\n</IIsWebService>'));
+    assert.deepEqual(labels(items), ['Custom']);
+  });
+});
