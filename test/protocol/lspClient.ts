@@ -40,7 +40,9 @@ export async function startServer(initializationOptions: unknown = {}): Promise<
     }
   });
   for (const method of ['iis6Metabase/limitReached', 'window/showMessage', 'window/logMessage']) {
-    connection.onNotification(method, (params: unknown) => notifications.push({ method, params }));
+    connection.onNotification(method, (params: unknown) => {
+      notifications.push({ method, params });
+    });
   }
   connection.onRequest('workspace/configuration', () => [{}]);
   connection.listen();
