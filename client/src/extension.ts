@@ -1,25 +1,113 @@
 /**
- * The VS Code extension: starts the language server over IPC for `iis-metabase` documents.
+ * The VS Code extension: starts the language server over IPC for `iis-metabase` documents and
+ * adds what an editor-agnostic server cannot: the "IIS Metabase" tree, the process-model preview,
+ * the isolation mode in the status bar, and a few commands. Everything shown comes from the
+ * server's requests; the client never parses the metabase itself.
  */
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LIMIT_NOTIFICATION, type LimitReachedParams, type LspPosition, type LspRange } from '../../server/src/protocol';
+import { ProcessModelPanel } from './processModelPanel';
+import { LANGUAGE_ID, revealElement, TopologyTreeProvider, type TopologyElement } from './topologyView';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+export interface ExtensionApi {
+  client: LanguageClient;
+  tree: TopologyTreeProvider;
+}
+
+const MODE_TEXT = {
+  worker: { text: '$(server-process) IIS 6: worker process isolation', tooltip: 'IIs5IsolationModeEnabled="FALSE": applications run in the W3wp.exe of their application pool. Click to preview the process model.' },
+  iis5: { text: '$(server) IIS 6: IIS 5.0 isolation', tooltip: 'IIs5IsolationModeEnabled="TRUE": no application pools; applications run in Inetinfo.exe or DLLHost.exe. Click to preview the process model.' },
+  unset: { text: '$(warning) IIS 6: isolation mode not set', tooltip: 'IIs5IsolationModeEnabled is not written on /LM/W3SVC: the schema default is IIS 5.0 isolation mode, a clean install runs worker process isolation mode. Click to preview both.' },
+} as const;
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'iis-metabase' }],
+    documentSelector: [{ language: LANGUAGE_ID }],
     synchronize: { configurationSection: 'iis6Metabase' },
   };
   client = new LanguageClient('iis6Metabase', 'IIS 6 Metabase', serverOptions, clientOptions);
-  context.subscriptions.push(client);
-  await client.start();
+  const lc = client;
+  context.subscriptions.push(lc);
+
+  const tree = new TopologyTreeProvider(lc);
+  const view = vscode.window.createTreeView('iis6Metabase.topology', { treeDataProvider: tree, showCollapseAll: true });
+  tree.view = view;
+  context.subscriptions.push(tree, view);
+
+  const status = vscode.window.createStatusBarItem('iis6Metabase.isolationMode', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'IIS 6 isolation mode';
+  status.command = 'iis6Metabase.previewProcessModel';
+  context.subscriptions.push(status);
+  const updateStatus = (): void => {
+    const editor = vscode.window.activeTextEditor;
+    const t = tree.current;
+    if (!editor || editor.document.languageId !== LANGUAGE_ID || !t || t.uri !== editor.document.uri.toString()) {
+      status.hide();
+      return;
+    }
+    status.text = MODE_TEXT[t.isolationMode].text;
+    status.tooltip = MODE_TEXT[t.isolationMode].tooltip;
+    status.show();
+  };
+  context.subscriptions.push(tree.onDidChangeTreeData(updateStatus), vscode.window.onDidChangeActiveTextEditor(updateStatus));
+
+  const activeMetabase = (): vscode.TextDocument | undefined => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc?.languageId === LANGUAGE_ID) return doc;
+    return vscode.workspace.textDocuments.find((d) => d.languageId === LANGUAGE_ID);
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('iis6Metabase.previewProcessModel', async (element?: TopologyElement) => {
+      const doc = element && 'uri' in element ? await vscode.workspace.openTextDocument(vscode.Uri.parse(element.uri)) : activeMetabase();
+      if (!doc) {
+        void vscode.window.showInformationMessage('Open a MetaBase.xml (language "IIS 6 Metabase") to preview its process model.');
+        return undefined;
+      }
+      const panel = await ProcessModelPanel.show(lc, doc);
+      return panel.model;
+    }),
+    vscode.commands.registerCommand('iis6Metabase.switchToMetabase', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc) return;
+      await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+    }),
+    vscode.commands.registerCommand('iis6Metabase.revealKey', (element: TopologyElement) => revealElement(element)),
+    vscode.commands.registerCommand('iis6Metabase.findReferences', async (element: TopologyElement) => {
+      await revealElement(element);
+      await vscode.commands.executeCommand('editor.action.referenceSearch.trigger');
+    }),
+    vscode.commands.registerCommand('iis6Metabase.refreshTree', () => tree.refresh()),
+    vscode.commands.registerCommand('iis6Metabase.showReferences', (uri: string, position: LspPosition, locations: Array<{ uri: string; range: LspRange }>) => {
+      const toRange = (r: LspRange) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+      return vscode.commands.executeCommand(
+        'editor.action.showReferences',
+        vscode.Uri.parse(uri),
+        new vscode.Position(position.line, position.character),
+        locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), toRange(l.range))),
+      );
+    }),
+  );
+
+  context.subscriptions.push(
+    lc.onNotification(LIMIT_NOTIFICATION, (p: LimitReachedParams) => {
+      const file = p.uri.split('/').pop();
+      void vscode.window.showInformationMessage(`IIS 6 Metabase: ${file} has ${p.total} ${p.what}; only the first ${p.shown} are shown. Raise "${p.setting}" to see more.`);
+    }),
+  );
+
+  await lc.start();
+  tree.refreshSoon(0);
+  return { client: lc, tree };
 }
 
 export async function deactivate(): Promise<void> {

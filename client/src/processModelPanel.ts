@@ -1,0 +1,105 @@
+/**
+ * "IIS 6: Preview Process Model": a webview beside the editor that draws which processes serve
+ * the applications of the metabase (from the server's iis6Metabase/processModel request). It
+ * updates as the document changes, can preview the other isolation mode, and reveals an
+ * application in the editor when it is clicked.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { PROCESS_MODEL_REQUEST, type ProcessModelResponse } from '../../server/src/protocol';
+import { renderProcessModelHtml } from './processModelHtml';
+import { LANGUAGE_ID } from './topologyView';
+
+export class ProcessModelPanel implements vscode.Disposable {
+  static readonly viewType = 'iis6Metabase.processModel';
+  private static current: ProcessModelPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private uri: vscode.Uri;
+  private previewing: 'worker' | 'iis5' | undefined;
+  private pending: NodeJS.Timeout | undefined;
+  /** The last model shown (tests read it through the command's return value). */
+  model: ProcessModelResponse | undefined;
+
+  static async show(client: LanguageClient, document: vscode.TextDocument): Promise<ProcessModelPanel> {
+    if (ProcessModelPanel.current) {
+      ProcessModelPanel.current.uri = document.uri;
+      ProcessModelPanel.current.previewing = undefined;
+      ProcessModelPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      await ProcessModelPanel.current.update();
+      return ProcessModelPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(ProcessModelPanel.viewType, 'IIS 6 Process Model', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: [],
+      retainContextWhenHidden: false,
+    });
+    const p = new ProcessModelPanel(panel, client, document.uri);
+    ProcessModelPanel.current = p;
+    await p.update();
+    return p;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly client: LanguageClient,
+    uri: vscode.Uri,
+  ) {
+    this.uri = uri;
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((msg: { type: string; line?: number; character?: number; mode?: 'worker' | 'iis5' }) => {
+        if (msg.type === 'reveal' && typeof msg.line === 'number') void this.reveal(msg.line, msg.character ?? 0);
+        if (msg.type === 'mode') {
+          this.previewing = msg.mode;
+          void this.update();
+        }
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === this.uri.toString()) this.updateSoon();
+      }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor?.document.languageId === LANGUAGE_ID && editor.document.uri.toString() !== this.uri.toString()) {
+          this.uri = editor.document.uri;
+          this.previewing = undefined;
+          this.updateSoon();
+        }
+      }),
+    );
+  }
+
+  private updateSoon(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = setTimeout(() => void this.update(), 400);
+  }
+
+  async update(): Promise<void> {
+    try {
+      const r = await this.client.sendRequest<ProcessModelResponse | null>(PROCESS_MODEL_REQUEST, { textDocument: { uri: this.uri.toString() }, mode: this.previewing });
+      this.model = r ?? undefined;
+    } catch {
+      this.model = undefined;
+    }
+    this.panel.title = `Processes: ${this.uri.path.split('/').pop()}`;
+    this.panel.webview.html = renderProcessModelHtml(this.model, { nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource, previewing: this.previewing });
+  }
+
+  private async reveal(line: number, character: number): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(this.uri);
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    const pos = new vscode.Position(line, character);
+    editor.selection = new vscode.Selection(pos, pos);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
+  }
+
+  private disposed = false;
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.pending) clearTimeout(this.pending);
+    if (ProcessModelPanel.current === this) ProcessModelPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The "IIS Metabase" tree in the Explorer: Application Pools -> their applications (with the
+ * serving process), Web Sites -> virtual directories and applications. The data comes from the
+ * server's iis6Metabase/topology request for the active metabase editor; the tree follows the
+ * active editor, refreshes as the document changes, and reveals the key under the cursor.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { TOPOLOGY_REQUEST, type Topology, type TopologyNode } from '../../server/src/protocol';
+
+export const LANGUAGE_ID = 'iis-metabase';
+
+type Group = { group: 'pools' | 'sites'; uri: string; children: NodeElement[] };
+type NodeElement = { node: TopologyNode; parent: Element; uri: string; children: NodeElement[] };
+type Element = Group | NodeElement;
+
+const ICONS: Record<TopologyNode['kind'], string> = {
+  pool: 'server-process',
+  site: 'globe',
+  application: 'package',
+  virtualDirectory: 'folder-library',
+  directory: 'folder',
+  file: 'file',
+  missingPool: 'error',
+};
+
+export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Element | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private topology: Topology | undefined;
+  private groups: Group[] = [];
+  /** Elements by lower-case Location, for revealing the key under the cursor (sites preferred). */
+  private readonly byLocation = new Map<string, NodeElement>();
+  private pending: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  view: vscode.TreeView<Element> | undefined;
+
+  constructor(private readonly client: LanguageClient) {
+    this.disposables.push(
+      this.changed,
+      vscode.window.onDidChangeActiveTextEditor(() => this.refreshSoon(0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document && e.document.languageId === LANGUAGE_ID) this.refreshSoon(400);
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.revealAtCursor(e.textEditor)),
+    );
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** The topology shown now (for tests and the status bar). */
+  get current(): Topology | undefined {
+    return this.topology;
+  }
+
+  refreshSoon(delay: number): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = setTimeout(() => void this.refresh(), delay);
+  }
+
+  async refresh(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== LANGUAGE_ID) {
+      // Keep showing the last metabase while another kind of editor is active.
+      if (!this.topology) this.changed.fire(undefined);
+      return;
+    }
+    try {
+      const t = await this.client.sendRequest<Topology | null>(TOPOLOGY_REQUEST, { textDocument: { uri: editor.document.uri.toString() } });
+      this.topology = t ?? undefined;
+    } catch {
+      this.topology = undefined;
+    }
+    this.index();
+    this.changed.fire(undefined);
+    await vscode.commands.executeCommand('setContext', 'iis6Metabase.hasTopology', !!this.topology);
+  }
+
+  private index(): void {
+    this.byLocation.clear();
+    const t = this.topology;
+    if (!t) {
+      this.groups = [];
+      return;
+    }
+    const build = (node: TopologyNode, parent: Element): NodeElement => {
+      const el: NodeElement = { node, parent, uri: t.uri, children: [] };
+      el.children = node.children.map((c) => build(c, el));
+      return el;
+    };
+    const pools: Group = { group: 'pools', uri: t.uri, children: [] };
+    const sites: Group = { group: 'sites', uri: t.uri, children: [] };
+    pools.children = t.pools.map((n) => build(n, pools));
+    sites.children = t.sites.map((n) => build(n, sites));
+    this.groups = [pools, sites];
+    const register = (el: NodeElement, override: boolean): void => {
+      const loc = el.node.location?.toLowerCase();
+      if (loc && (override || !this.byLocation.has(loc))) this.byLocation.set(loc, el);
+      for (const c of el.children) register(c, override);
+    };
+    for (const el of pools.children) register(el, false);
+    for (const el of sites.children) register(el, true);
+  }
+
+  getChildren(element?: Element): Element[] {
+    return element ? element.children : this.groups;
+  }
+
+  getParent(element: Element): Element | undefined {
+    return 'group' in element ? undefined : element.parent;
+  }
+
+  getTreeItem(element: Element): vscode.TreeItem {
+    if ('group' in element) {
+      const t = this.topology;
+      const count = element.group === 'pools' ? t?.pools.length ?? 0 : t?.sites.length ?? 0;
+      const item = new vscode.TreeItem(element.group === 'pools' ? 'Application Pools' : 'Web Sites', vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${element.group}`;
+      item.description = String(count);
+      item.iconPath = new vscode.ThemeIcon(element.group === 'pools' ? 'server-environment' : 'globe');
+      if (element.group === 'pools' && t?.isolationMode === 'iis5') item.description = `${count} — unused in IIS 5.0 isolation mode`;
+      return item;
+    }
+    const n = element.node;
+    const item = new vscode.TreeItem(n.label, n.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = `${topGroup(element).group}:${n.id}`;
+    item.description = [n.process, n.description].filter(Boolean).join(' · ') || undefined;
+    item.iconPath = new vscode.ThemeIcon(n.problem ? 'error' : ICONS[n.kind], n.problem ? new vscode.ThemeColor('errorForeground') : undefined);
+    item.contextValue = n.kind;
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**${escape(n.label)}**`);
+    if (n.location) tip.appendMarkdown(`  \n\`${escape(n.location)}\``);
+    if (n.process) tip.appendMarkdown(`  \nServed by ${escape(n.process)}`);
+    if (n.problem) tip.appendMarkdown(`  \n$(error) ${escape(n.problem)}`);
+    tip.supportThemeIcons = true;
+    item.tooltip = tip;
+    if (n.range) {
+      item.command = { command: 'iis6Metabase.revealKey', title: 'Go to Element', arguments: [element] };
+    }
+    return item;
+  }
+
+  /** Reveals the tree item of the key under the cursor (when the view is visible). */
+  private revealAtCursor(editor: vscode.TextEditor): void {
+    if (!this.view?.visible || editor.document.languageId !== LANGUAGE_ID || !this.topology) return;
+    if (editor.document.uri.toString() !== this.topology.uri) return;
+    const line = editor.selection.active.line;
+    let best: NodeElement | undefined;
+    for (const el of this.byLocation.values()) {
+      if (!el.node.range) continue;
+      if (el.node.range.start.line <= line && (!best || best.node.range!.start.line < el.node.range.start.line)) best = el;
+    }
+    if (best) void this.view.reveal(best, { select: true, focus: false, expand: false }).then(undefined, () => undefined);
+  }
+}
+
+function topGroup(el: Element): Group {
+  let e: Element = el;
+  while (!('group' in e)) e = e.parent;
+  return e;
+}
+
+function escape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+export type TopologyElement = Element;
+
+/** Opens the document of `element` and selects its key's start tag. */
+export async function revealElement(element: TopologyElement | undefined): Promise<void> {
+  if (!element || 'group' in element || !element.node.range) return;
+  const r = element.node.range;
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(element.uri));
+  const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
+  const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+  editor.selection = new vscode.Selection(range.start, range.start);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
