@@ -1,0 +1,62 @@
+/**
+ * Writes docs/rules.md from the rule registry: id, default severity, what the rule finds, whether
+ * a quick fix exists, and the sources the rule rests on. `--check` fails when the file is stale.
+ *
+ *   npx tsx scripts/generate-rule-docs.ts [--check]
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { FIXABLE_RULES } from '../server/src/features/codeActions';
+import { allRules } from '../server/src/rules/registry';
+
+const MISCONFIGS = 'shared/cases/misconfigs.md';
+
+/** Markdown-safe text: element names such as <Custom> would otherwise vanish as HTML. */
+function md(s: string): string {
+  return s.replace(/</g, '\\<').replace(/\|/g, '\\|');
+}
+
+function source(s: string): string {
+  if (/^https?:\/\//.test(s)) return `<${s}>`;
+  if (s.startsWith('misconfigs.md')) return `${MISCONFIGS}${s.slice('misconfigs.md'.length)} (the project's collection of real misconfigurations)`;
+  if (s.startsWith('process-rules.md')) return `shared/facts/${s}`;
+  return s;
+}
+
+export function renderRuleDocs(): string {
+  const lines = [
+    '# Rules',
+    '',
+    'Generated from the rule registry by `scripts/generate-rule-docs.ts`; do not edit by hand.',
+    '',
+    'Every rule can be set to `error`, `warning`, `information`, `hint` or `off` with the setting',
+    '`iis6Metabase.rules` (`{"<id>": "<severity>"}`) or on the command line with `--rule <id>=<severity>`,',
+    'and silenced for one key with `<!-- iis6-metabase-disable-next-line <id> -->` before it.',
+    '',
+    '| Rule | Default | Quick fix | Finds |',
+    '|---|---|---|---|',
+    ...allRules.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.defaultSeverity} | ${FIXABLE_RULES.includes(r.meta.id) ? 'yes' : ''} | ${md(r.meta.description)} |`),
+    '',
+  ];
+  for (const r of allRules) {
+    lines.push(`## ${r.meta.id}`, '', md(r.meta.description), '', `Default severity: **${r.meta.defaultSeverity}**.${FIXABLE_RULES.includes(r.meta.id) ? ' A quick fix is offered.' : ''}`, '', 'Sources:', '');
+    for (const s of r.meta.sources) lines.push(`- ${source(s)}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  const out = path.resolve(__dirname, '..', 'docs', 'rules.md');
+  const text = renderRuleDocs();
+  if (process.argv.includes('--check')) {
+    const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
+    if (current !== text) {
+      console.error('docs/rules.md is out of date; run npm run generate');
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(out, text);
+    console.log('wrote docs/rules.md');
+  }
+}
