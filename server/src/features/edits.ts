@@ -51,7 +51,7 @@ export function removeProperty(doc: MetabaseDocument, key: MetabaseKey, attr: Xm
 }
 
 /**
- * Inserts `name="value"` into a key: on its own line at the alphabetical place IIS would write it
+ * Inserts `name="value"` into a key: on its own line at the (ordinal) place IIS would write it
  * when the key uses one attribute per line, else before the end of the start tag.
  */
 export function insertProperty(doc: MetabaseDocument, key: MetabaseKey, name: string, value: string): OffsetEdit {
@@ -62,7 +62,7 @@ export function insertProperty(doc: MetabaseDocument, key: MetabaseKey, name: st
   const multiline = text.slice(el.start, el.startTagEnd).includes('\n');
   const encoded = `${name}="${encodeXmlValue(value)}"`;
   if (multiline) {
-    const next = attrs.find((a) => a.name.localeCompare(name, 'en', { sensitivity: 'base' }) > 0);
+    const next = attrs.find((a) => a.name > name);
     if (next) {
       const lineStart = text.lastIndexOf('\n', el.start + next.nameStart) + 1;
       const indent = text.slice(lineStart, el.start + next.nameStart);
@@ -80,10 +80,14 @@ export function insertProperty(doc: MetabaseDocument, key: MetabaseKey, name: st
   return { start: at, end: at, newText: ` ${encoded}` };
 }
 
-/** Renders a key in IIS's layout: tab before Location, one sorted attribute per line, `\t>` line, end tag. */
+/**
+ * Renders a key in IIS's layout: tab before Location, one attribute per line in ordinal order
+ * (IIS writes PingInterval, PingResponseTime, PingingEnabled: upper case sorts first), a `\t>`
+ * line, the end tag.
+ */
 export function renderKey(keyType: string, location: string, properties: ReadonlyArray<readonly [string, string]>, nl: string): string {
   const lines = [`<${keyType}\tLocation ="${encodeXmlValue(location)}"`];
-  const sorted = [...properties].sort((a, b) => a[0].localeCompare(b[0], 'en', { sensitivity: 'base' }));
+  const sorted = [...properties].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (const [name, value] of sorted) lines.push(`\t\t${name}="${encodeXmlValue(value)}"`);
   lines.push('\t>', `</${keyType}>`);
   return lines.join(nl) + nl;
