@@ -17,19 +17,36 @@ export interface CustomProperty {
   id?: number;
 }
 
-export interface MetabaseKey {
-  readonly element: XmlElement;
+const NO_KEYS: MetabaseKey[] = [];
+
+export class MetabaseKey {
+  parent: MetabaseKey | null = null;
+  /** Child keys (a shared empty array until the first child). */
+  children: MetabaseKey[] = NO_KEYS;
+
+  constructor(
+    readonly element: XmlElement,
+    /** The Location as written (decoded), '' when missing. */
+    readonly location: string,
+    /** Normalised path: lower case, no trailing slash ('/' and '.' stay); '' without Location. */
+    readonly path: string,
+    /** Index in model.keys. */
+    public index: number,
+  ) {}
+
   /** The element name: the key type (IIsWebServer...). */
-  readonly keyType: string;
-  /** The Location as written (decoded), '' when missing. */
-  readonly location: string;
-  /** Normalised path: lower case, no trailing slash ('/' and '.' stay). */
-  readonly path: string;
-  readonly locationAttr: XmlAttribute | undefined;
-  parent: MetabaseKey | null;
-  children: MetabaseKey[];
-  /** Index in model.keys. */
-  readonly index: number;
+  get keyType(): string {
+    return this.element.name;
+  }
+
+  get locationAttr(): XmlAttribute | undefined {
+    return findAttr(this.element, 'Location');
+  }
+
+  addChild(child: MetabaseKey): void {
+    if (this.children === NO_KEYS) this.children = [];
+    this.children.push(child);
+  }
 }
 
 export type IsolationMode = 'worker' | 'iis5' | 'unset';
@@ -85,18 +102,11 @@ export class MetabaseModel {
     for (const el of xml.elements) {
       if (!isKeyElementName(el.name)) continue;
       // A key nested in another key only happens in broken files; the scanner reports it.
-      const locationAttr = findAttr(el, 'Location');
-      const location = locationAttr ? this.valueOf(el, locationAttr) : '';
-      const key: MetabaseKey = {
-        element: el,
-        keyType: el.name,
-        location,
-        path: locationAttr ? normalizePath(location) : '',
-        locationAttr,
-        parent: null,
-        children: [],
-        index: this.keys.length,
-      };
+      // Read Location straight from the attribute table: building attribute objects for every
+      // key here would cost as much as the scan.
+      const li = el.attributeIndex('Location');
+      const location = li >= 0 ? this.rawSpanValue(el, el.table.valueStart(li), el.table.valueEnd(li)) : '';
+      const key = new MetabaseKey(el, location, li >= 0 ? normalizePath(location) : '', this.keys.length);
       this.keys.push(key);
       this.keyByElement.set(el, key);
       if (!key.path) continue;
@@ -110,7 +120,7 @@ export class MetabaseModel {
         const parent = this.byPath.get(p);
         if (parent) {
           key.parent = parent;
-          parent.children.push(key);
+          parent.addChild(key);
           break;
         }
       }
@@ -119,8 +129,12 @@ export class MetabaseModel {
 
   /** Decoded value of an attribute of `el`. */
   valueOf(el: XmlElement, attr: XmlAttribute): string {
-    if (attr.valueStart < 0) return '';
-    return decodeXmlValue(this.text.slice(el.start + attr.valueStart, el.start + attr.valueEnd));
+    return this.rawSpanValue(el, attr.valueStart, attr.valueEnd);
+  }
+
+  private rawSpanValue(el: XmlElement, valueStart: number, valueEnd: number): string {
+    if (valueStart < 0) return '';
+    return decodeXmlValue(this.text.slice(el.start + valueStart, el.start + valueEnd));
   }
 
   attr(key: MetabaseKey, name: string): XmlAttribute | undefined {
@@ -314,9 +328,8 @@ export function effectiveBool(model: MetabaseModel, key: MetabaseKey, name: stri
 }
 
 export function findAttr(el: XmlElement, name: string): XmlAttribute | undefined {
-  const attrs = el.attributes;
-  for (let i = 0; i < attrs.length; i++) if (attrs[i].name === name) return attrs[i];
-  return undefined;
+  const i = el.attributeIndex(name);
+  return i < 0 ? undefined : el.attributes[i - el.firstAttr];
 }
 
 /** IIS writes TRUE/FALSE; the docs print true/false; some files use 1/0. */

@@ -21,7 +21,7 @@
  *  - an end tag closes the nearest open element of the same name; others are reported, ignored;
  *  - end of file closes everything still open.
  */
-import type { SyntaxKind, SyntaxProblem, SyntaxSeverity, XmlAttribute, XmlComment, XmlDocument, XmlElement } from './xmlTypes';
+import { AttributeTable, XmlElement, type NameIds, type SyntaxKind, type SyntaxProblem, type SyntaxSeverity, type XmlComment, type XmlDocument } from './xmlTypes';
 
 const LT = 60; // <
 const GT = 62; // >
@@ -45,10 +45,6 @@ function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 /** Name characters: anything that is not whitespace or XML punctuation. */
-function isNameChar(c: number): boolean {
-  // charCodeAt past the end gives NaN, which fails both tests.
-  return c >= 128 || CHAR_CLASS[c] === 0;
-}
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -64,25 +60,55 @@ export function isKeyElementName(name: string): boolean {
  * Interns names by hash of their characters, comparing candidates in place (text.startsWith), so
  * a known name allocates nothing and a new one is copied out of the document once.
  */
-export class NameTable {
-  private readonly buckets = new Map<number, string[]>();
+export class NameTable implements NameIds {
+  /** Open addressing: slot -> id + 1 (0 = empty). */
+  private slots = new Int32Array(1024);
+  private hashes: number[] = [];
+  readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** Id of the name returned by the last intern call. */
+  lastId = -1;
+
+  idOf(name: string): number {
+    return this.ids.get(name) ?? -1;
+  }
 
   intern(text: string, start: number, end: number, hash: number): string {
     const len = end - start;
-    let bucket = this.buckets.get(hash);
-    if (bucket) {
-      for (const candidate of bucket) {
-        if (candidate.length === len && text.startsWith(candidate, start)) return candidate;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = hash & mask;
+    for (;;) {
+      const s = slots[i];
+      if (s === 0) break;
+      const candidate = this.strings[s - 1];
+      if (this.hashes[s - 1] === hash && candidate.length === len && text.startsWith(candidate, start)) {
+        this.lastId = s - 1;
+        return candidate;
       }
-    } else {
-      bucket = [];
-      this.buckets.set(hash, bucket);
+      i = (i + 1) & mask;
     }
     // Copy: a slice would keep the whole document alive (V8 sliced strings).
     let copy = '';
-    for (let i = start; i < end; i++) copy += String.fromCharCode(text.charCodeAt(i));
-    bucket.push(copy);
+    for (let k = start; k < end; k++) copy += String.fromCharCode(text.charCodeAt(k));
+    this.strings.push(copy);
+    this.hashes.push(hash);
+    this.lastId = this.strings.length - 1;
+    if (!this.ids.has(copy)) this.ids.set(copy, this.lastId);
+    slots[i] = this.strings.length;
+    if (this.strings.length * 2 > slots.length) this.rehash();
     return copy;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let n = 0; n < this.strings.length; n++) {
+      let i = this.hashes[n] & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = n + 1;
+    }
+    this.slots = slots;
   }
 }
 
@@ -130,6 +156,10 @@ class Scanner {
   private readonly len: number;
   private pos: number;
   private readonly names: NameTable;
+  private readonly table: AttributeTable;
+  /** Per name id, the serial of the last element that used it (duplicate-attribute check). */
+  private lastSeen = new Int32Array(256);
+  private elementSerial = 0;
   private readonly stack: XmlElement[];
   private readonly elements: XmlElement[] = [];
   private readonly roots: XmlElement[] = [];
@@ -146,6 +176,7 @@ class Scanner {
     this.len = text.length;
     this.pos = options.from ?? 0;
     this.names = options.names ?? sharedNames;
+    this.table = new AttributeTable(this.names, 4096);
     this.stack = options.openElements ? [...options.openElements] : [];
   }
 
@@ -224,17 +255,22 @@ class Scanner {
     }
   }
 
-  private readName(from: number): { end: number; hash: number } {
+  /** Hash of the last name read by readName (kept in a field: no object per name). */
+  private nameHash = 0;
+
+  /** Reads a name from `from`; returns its end and leaves its hash in `nameHash`. */
+  private readName(from: number): number {
     const { text, len } = this;
     let i = from;
     let hash = 0;
     while (i < len) {
       const c = text.charCodeAt(i);
-      if (!isNameChar(c)) break;
+      if (!(c >= 128 || CHAR_CLASS[c] === 0)) break;
       hash = (Math.imul(hash, 31) + c) | 0;
       i++;
     }
-    return { end: i, hash };
+    this.nameHash = hash;
+    return i;
   }
 
   private skipWs(from: number): number {
@@ -247,7 +283,7 @@ class Scanner {
   private open(el: XmlElement): void {
     const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
     el.parent = parent;
-    if (parent) parent.children.push(el);
+    if (parent) parent.addChild(el);
     else this.roots.push(el);
     this.elements.push(el);
   }
@@ -273,7 +309,8 @@ class Scanner {
 
   private startTag(lt: number): void {
     const { text, len } = this;
-    const { end: nameEnd, hash } = this.readName(lt + 1);
+    const nameEnd = this.readName(lt + 1);
+    const hash = this.nameHash;
     if (nameEnd === lt + 1) {
       this.problem('stray-lt', lt, lt + 1, "A '<' that does not start a tag; write &lt; in text or values.");
       this.pos = lt + 1;
@@ -281,34 +318,15 @@ class Scanner {
     }
     const name = this.names.intern(text, lt + 1, nameEnd, hash);
     this.implicitClose(name, lt);
-    const el: XmlElement = {
-      name,
-      start: lt,
-      nameEnd,
-      startTagEnd: nameEnd,
-      endTagStart: -1,
-      end: nameEnd,
-      selfClosing: false,
-      parent: null,
-      children: [],
-      attributes: [],
-    };
+    const table = this.table;
+    const el = new XmlElement(name, lt, nameEnd, table, table.count);
     this.open(el);
-    const attrs = el.attributes;
     let p = nameEnd;
-    let junkStart = -1;
-    let junkEnd = -1;
-    const flushJunk = (): void => {
-      if (junkStart >= 0) {
-        const excerpt = text.slice(junkStart, Math.min(junkEnd, junkStart + 40)).replace(/\s+/g, ' ');
-        this.problem('stray-text-in-tag', junkStart, junkEnd, `Unexpected text '${excerpt}' inside the start tag of <${name}>; properties are written as Name="value".`);
-        junkStart = -1;
-      }
-    };
+    this.junkStart = -1;
     for (;;) {
       p = this.skipWs(p);
       if (p >= len) {
-        flushJunk();
+        this.flushJunk(name);
         this.problem('unclosed-start-tag', lt + 1, nameEnd, `The start tag of <${name}> is not closed with '>' before the end of the file.`);
         el.startTagEnd = len;
         el.end = len;
@@ -319,7 +337,7 @@ class Scanner {
       }
       const c = text.charCodeAt(p);
       if (c === GT) {
-        flushJunk();
+        this.flushJunk(name);
         el.startTagEnd = p + 1;
         el.end = p + 1;
         this.stack.push(el);
@@ -327,7 +345,7 @@ class Scanner {
         break;
       }
       if (c === SLASH && text.charCodeAt(p + 1) === GT) {
-        flushJunk();
+        this.flushJunk(name);
         el.startTagEnd = p + 2;
         el.end = p + 2;
         el.selfClosing = true;
@@ -335,7 +353,7 @@ class Scanner {
         break;
       }
       if (c === LT) {
-        flushJunk();
+        this.flushJunk(name);
         this.problem('unclosed-start-tag', lt + 1, nameEnd, `The start tag of <${name}> is not closed with '>'.`);
         el.startTagEnd = this.trimBack(p);
         el.end = el.startTagEnd;
@@ -351,32 +369,26 @@ class Scanner {
           const nl = text.indexOf('\n', p + 1);
           q = close >= 0 && (nl < 0 || close < nl) ? close + 1 : p + 1;
         }
-        if (junkStart < 0) junkStart = p;
-        junkEnd = q;
+        if (this.junkStart < 0) this.junkStart = p;
+        this.junkEnd = q;
         p = q;
         continue;
       }
       // Attribute name.
-      const { end: ne, hash: nhash } = this.readName(p);
+      const ne = this.readName(p);
+      const nhash = this.nameHash;
       const afterName = this.skipWs(ne);
       if (text.charCodeAt(afterName) !== EQ) {
         // A token without '=': an elision like "..." or a half-typed name.
-        if (junkStart < 0) junkStart = p;
-        junkEnd = ne;
+        if (this.junkStart < 0) this.junkStart = p;
+        this.junkEnd = ne;
         p = ne;
         continue;
       }
-      flushJunk();
+      this.flushJunk(name);
       const attrName = this.names.intern(text, p, ne, nhash);
-      const attr: XmlAttribute = {
-        name: attrName,
-        nameStart: p - lt,
-        nameEnd: ne - lt,
-        valueStart: -1,
-        valueEnd: -1,
-        quote: 0,
-      };
-      attrs.push(attr);
+      const attr = table.add(this.names.lastId, p - lt, ne - lt);
+      el.attrCount++;
       let v = afterName + 1;
       const beforeValue = v;
       v = this.skipWs(v);
@@ -391,10 +403,11 @@ class Scanner {
         }
       }
       if (vc === DQ || vc === SQ) {
-        p = this.quotedValue(el, attr, v, vc);
+        p = this.quotedValue(el, attr, attrName, v, vc);
         continue;
       }
-      const crossedLine = text.slice(beforeValue, v).includes('\n');
+      let crossedLine = false;
+      for (let i = beforeValue; i < v; i++) if (text.charCodeAt(i) === 10) crossedLine = true;
       const nextIsAttr = this.startsAttribute(v);
       if (v >= len || vc === GT || vc === LT || (vc === SLASH && text.charCodeAt(v + 1) === GT) || crossedLine || nextIsAttr) {
         this.problem('missing-value', p, afterName + 1, `${attrName}= has no value; write ${attrName}="value".`);
@@ -408,12 +421,22 @@ class Scanner {
         if (isWs(ch) || ch === GT || ch === LT || (ch === SLASH && text.charCodeAt(e + 1) === GT)) break;
         e++;
       }
-      attr.valueStart = v - lt;
-      attr.valueEnd = e - lt;
+      table.setValue(attr, v - lt, e - lt, 0);
       this.problem('unquoted-value', v, e, `The value of ${attrName} must be in double quotes.`);
       p = e;
     }
     this.checkDuplicates(el);
+  }
+
+  /** Text inside a start tag that is not an attribute (elisions, half-typed names), reported once per run. */
+  private junkStart = -1;
+  private junkEnd = -1;
+
+  private flushJunk(name: string): void {
+    if (this.junkStart < 0) return;
+    const excerpt = this.text.slice(this.junkStart, Math.min(this.junkEnd, this.junkStart + 40)).replace(/\s+/g, ' ');
+    this.problem('stray-text-in-tag', this.junkStart, this.junkEnd, `Unexpected text '${excerpt}' inside the start tag of <${name}>; properties are written as Name="value".`);
+    this.junkStart = -1;
   }
 
   /** True when text at `at` reads `Ident=` or `Ident ="`, i.e. the start of the next attribute. */
@@ -427,33 +450,30 @@ class Scanner {
   }
 
   private checkDuplicates(el: XmlElement): void {
-    const attrs = el.attributes;
-    const n = attrs.length;
+    const n = el.attrCount;
     if (n < 2) return;
-    if (n <= 16) {
-      for (let i = 1; i < n; i++) {
-        for (let j = 0; j < i; j++) {
-          if (attrs[i].name === attrs[j].name) {
-            this.reportDuplicate(el, attrs[i]);
-            break;
-          }
-        }
-      }
-      return;
+    const serial = ++this.elementSerial;
+    const table = el.table;
+    if (this.lastSeen.length < this.names.strings.length) {
+      const bigger = new Int32Array(this.names.strings.length * 2);
+      bigger.set(this.lastSeen);
+      this.lastSeen = bigger;
     }
-    const seen = new Set<string>();
-    for (const a of attrs) {
-      if (seen.has(a.name)) this.reportDuplicate(el, a);
-      else seen.add(a.name);
+    const seen = this.lastSeen;
+    for (let i = el.firstAttr; i < el.firstAttr + n; i++) {
+      const id = table.nameId(i);
+      if (seen[id] === serial) this.reportDuplicate(el, i);
+      else seen[id] = serial;
     }
   }
 
-  private reportDuplicate(el: XmlElement, a: XmlAttribute): void {
+  private reportDuplicate(el: XmlElement, i: number): void {
+    const a = el.table.attribute(i);
     this.problem('duplicate-attribute', el.start + a.nameStart, el.start + a.nameEnd, `${a.name} is set twice on this key; IIS refuses a file with a repeated attribute. Keep one.`);
   }
 
   /** Scans a quoted value starting at the quote `q`; returns where attribute scanning resumes. */
-  private quotedValue(el: XmlElement, attr: XmlAttribute, q: number, quote: number): number {
+  private quotedValue(el: XmlElement, attr: number, attrName: string, q: number, quote: number): number {
     const { text, len } = this;
     const valueStart = q + 1;
     let close = text.indexOf(quote === DQ ? '"' : "'", valueStart);
@@ -465,22 +485,21 @@ class Scanner {
     // Rule 2: a line inside the value that starts with '<', '>' or '/>' ends it.
     const lineCut = this.firstTagLikeLine(valueStart, cut >= 0 ? cut : regionEnd);
     if (lineCut >= 0) cut = lineCut;
-    attr.quote = quote;
-    attr.valueStart = valueStart - el.start;
+    const table = el.table;
     if (cut >= 0) {
-      attr.valueEnd = cut - el.start;
-      this.problem('missing-quote', q, cut, `The value of ${attr.name} has no closing quote.`);
-      this.checkValueChars(attr, valueStart, cut);
+      table.setValue(attr, valueStart - el.start, cut - el.start, quote);
+      this.problem('missing-quote', q, cut, `The value of ${attrName} has no closing quote.`);
+      this.checkValueChars(attrName, valueStart, cut);
       return cut;
     }
     if (close < 0) {
-      attr.valueEnd = len - el.start;
-      this.problem('missing-quote', q, len, `The value of ${attr.name} is not closed before the end of the file.`);
-      this.checkValueChars(attr, valueStart, len);
+      table.setValue(attr, valueStart - el.start, len - el.start, quote);
+      this.problem('missing-quote', q, len, `The value of ${attrName} is not closed before the end of the file.`);
+      this.checkValueChars(attrName, valueStart, len);
       return len;
     }
-    attr.valueEnd = close - el.start;
-    this.checkValueChars(attr, valueStart, close);
+    table.setValue(attr, valueStart - el.start, close - el.start, quote);
+    this.checkValueChars(attrName, valueStart, close);
     close++;
     return close;
   }
@@ -520,11 +539,11 @@ class Scanner {
   }
 
   /** Reports '<' and malformed '&' references inside a value. */
-  private checkValueChars(attr: XmlAttribute, from: number, to: number): void {
+  private checkValueChars(attrName: string, from: number, to: number): void {
     const { text } = this;
     if (this.ltCursor !== -1 && this.ltCursor < from) this.ltCursor = text.indexOf('<', from);
     while (this.ltCursor >= 0 && this.ltCursor < to) {
-      this.problem('lt-in-value', this.ltCursor, this.ltCursor + 1, `'<' is not allowed inside the value of ${attr.name}; write &lt;.`);
+      this.problem('lt-in-value', this.ltCursor, this.ltCursor + 1, `'<' is not allowed inside the value of ${attrName}; write &lt;.`);
       this.ltCursor = text.indexOf('<', this.ltCursor + 1);
     }
     if (this.ampCursor !== -1 && this.ampCursor < from) this.ampCursor = text.indexOf('&', from);
@@ -532,7 +551,7 @@ class Scanner {
       const at = this.ampCursor;
       const refEnd = entityEnd(text, at, to);
       if (refEnd < 0) {
-        this.problem('bad-entity', at, at + 1, `A bare '&' in the value of ${attr.name}; write &amp; (only &amp; &lt; &gt; &quot; &apos; and &#n; references are understood, and entities are never expanded).`);
+        this.problem('bad-entity', at, at + 1, `A bare '&' in the value of ${attrName}; write &amp; (only &amp; &lt; &gt; &quot; &apos; and &#n; references are understood, and entities are never expanded).`);
       }
       this.ampCursor = text.indexOf('&', at + 1);
     }
@@ -540,7 +559,8 @@ class Scanner {
 
   private endTag(lt: number): void {
     const { text, len } = this;
-    const { end: nameEnd, hash } = this.readName(lt + 2);
+    const nameEnd = this.readName(lt + 2);
+    const hash = this.nameHash;
     const p = this.skipWs(nameEnd);
     let end: number;
     if (text.charCodeAt(p) === GT) {
