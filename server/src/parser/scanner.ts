@@ -123,7 +123,7 @@ export interface ScanOptions {
    * Called at every tag start at or after `stopAfter`; returning true ends the scan there with the
    * stack as it is (used by the incremental parser to stop at a synchronisation point).
    */
-  stopAt?: (offset: number, openDepth: number) => boolean;
+  stopAt?: (offset: number, openElements: readonly XmlElement[]) => boolean;
   stopAfter?: number;
   names?: NameTable;
 }
@@ -197,7 +197,7 @@ class Scanner {
         break;
       }
       if (lt > this.pos) this.checkText(this.pos, lt);
-      if (stopAt && lt >= stopAfter && stopAt(lt, this.stack.length)) {
+      if (stopAt && lt >= stopAfter && stopAt(lt, this.stack)) {
         this.stopped = lt;
         return this.result(lt);
       }

@@ -1,0 +1,215 @@
+/**
+ * Region re-parse: after an edit, rescan only from the key around the edit to the first old tag
+ * after it where the parse is back in step, splice the new elements in, and move the elements
+ * after the edit by the change in length (their attributes are element-relative, so only five
+ * numbers per element move). On a 25 MB metabase this takes a few milliseconds instead of a
+ * full parse; shared/research/parsers.md validated the approach on 3,000 random edits, and
+ * test/unit/incremental.test.ts checks it against full parses the same way.
+ *
+ * When no synchronisation point is found (an edit opened a comment that swallows the rest of the
+ * file, removed `</MBProperty>`...), the caller parses the whole document again.
+ */
+import { isKeyElementName, looksBinary, scan } from './scanner';
+import type { XmlDocument, XmlElement } from './xmlTypes';
+
+export interface IncrementalResult {
+  /** Elements that were replaced (old objects, no longer in the document). */
+  removed: XmlElement[];
+  /** Elements created by the rescan, in document order. */
+  added: XmlElement[];
+  /** Offsets of the rescanned region in the new text. */
+  start: number;
+  end: number;
+}
+
+/** Elements that hold keys but are never closed implicitly: the document skeleton. */
+function isContainer(el: XmlElement): boolean {
+  return !isKeyElementName(el.name) && el.name !== 'Custom';
+}
+
+function lastStartingAtOrBefore(els: readonly XmlElement[], offset: number): number {
+  let lo = 0;
+  let hi = els.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (els[mid].start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+function ancestors(el: XmlElement | null): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let a = el; a; a = a.parent) out.push(a);
+  return out.reverse();
+}
+
+/**
+ * Where to restart scanning for an edit at `editStart` (old coordinates), and the elements open
+ * there: the start of the key around the edit, or the end of the previous sibling when the edit
+ * is between keys.
+ */
+function restartPoint(xml: XmlDocument, text: string, editStart: number): { offset: number; stack: XmlElement[] } {
+  const els = xml.elements;
+  // Look from the character before the edit: an element that ends exactly where the edit starts
+  // may end differently afterwards.
+  const i = lastStartingAtOrBefore(els, editStart - 1);
+  // The innermost element that contains the edit or touches it: an edit right at an element's
+  // end can change how it ends. An element closed implicitly (no end tag) stays open up to the
+  // next tag, so an edit in the blank space after it belongs to it too.
+  let inner: XmlElement | null = null;
+  for (let e: XmlElement | null = i >= 0 ? els[i] : null; e; e = e.parent) {
+    if (editStart <= e.end || (e === els[i] && e.endTagStart < 0 && !e.selfClosing)) {
+      inner = e;
+      break;
+    }
+  }
+  // Climb out of keys and Custom children to the element just below a container.
+  while (inner && inner.parent && !isContainer(inner.parent)) inner = inner.parent;
+  // (The text before the edit is unchanged, so a start tag closed with '>' reads the same.)
+  if (inner && isContainer(inner) && editStart >= inner.startTagEnd && editStart < inner.end && text.charCodeAt(inner.startTagEnd - 1) === 62) {
+    // Between the children of a container: restart after the previous child (before it when
+    // the edit touches its end or it has no end tag).
+    let prevEnd = inner.startTagEnd;
+    for (const c of inner.children) {
+      if (c.end < editStart && (c.endTagStart >= 0 || c.selfClosing)) prevEnd = c.end;
+      else break;
+    }
+    return { offset: prevEnd, stack: ancestors(inner) };
+  }
+  if (inner) {
+    // A previous sibling without an end tag was closed by this element's start: its end depends
+    // on what happens here, so rescan it too.
+    const siblings = inner.parent ? inner.parent.children : xml.roots;
+    let k = siblings.indexOf(inner);
+    while (k > 0 && siblings[k - 1].endTagStart < 0 && !siblings[k - 1].selfClosing) k--;
+    const from = k >= 0 ? siblings[k] : inner;
+    return { offset: from.start, stack: ancestors(inner.parent) };
+  }
+  // Outside every element: after the last top-level element that ends before the edit.
+  let prevEnd = 0;
+  for (const r of xml.roots) {
+    if (r.end < editStart && (r.endTagStart >= 0 || r.selfClosing)) prevEnd = r.end;
+    else break;
+  }
+  return { offset: prevEnd, stack: [] };
+}
+
+function firstIndexAtOrAfter<T extends { start: number }>(list: readonly T[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Applies an edit (old range [editStart, editEnd) replaced by `insertedLength` characters, giving
+ * `newText`) to `xml` in place. Returns undefined when the caller must parse the whole text.
+ */
+export function reparseRegion(xml: XmlDocument, newText: string, editStart: number, editEnd: number, insertedLength: number): IncrementalResult | undefined {
+  const delta = insertedLength - (editEnd - editStart);
+  // The binary check looks at the first 8 KB: a change there may flip it.
+  if (editStart < 8192 && looksBinary(newText) !== xml.problems.some((p) => p.kind === 'binary-content')) return undefined;
+  if (xml.problems.some((p) => p.kind === 'binary-content' || p.kind === 'too-many-problems')) return undefined;
+
+  const { offset: restart, stack } = restartPoint(xml, newText, editStart);
+  const oldEls = xml.elements;
+  const firstRemoved = firstIndexAtOrAfter(oldEls, restart);
+  // Old elements that start at or after the edit's end are candidates for synchronisation.
+  let candidate = firstIndexAtOrAfter(oldEls, editEnd);
+  const top = stack.length > 0 ? stack[stack.length - 1] : null;
+
+  // The scanner appends new children to the open elements; collect them apart.
+  const savedChildren = stack.map((a) => a.children);
+  for (const a of stack) a.children = [];
+
+  let syncOld = -1;
+  let syncIndex = -1;
+  const result = scan(newText, {
+    from: restart,
+    openElements: stack,
+    stopAfter: editStart + insertedLength,
+    stopAt: (lt, open) => {
+      if (open.length !== stack.length) return false;
+      for (let k = 0; k < open.length; k++) if (open[k] !== stack[k]) return false;
+      const oldPos = lt - delta;
+      if (top && top.endTagStart === oldPos) {
+        syncOld = oldPos;
+        syncIndex = firstIndexAtOrAfter(oldEls, oldPos);
+        return true;
+      }
+      while (candidate < oldEls.length && oldEls[candidate].start < oldPos) candidate++;
+      if (candidate < oldEls.length && oldEls[candidate].start === oldPos && oldEls[candidate].parent === top) {
+        syncOld = oldPos;
+        syncIndex = candidate;
+        return true;
+      }
+      return false;
+    },
+  });
+  if (syncOld < 0) {
+    for (let k = 0; k < stack.length; k++) stack[k].children = savedChildren[k];
+    return undefined;
+  }
+
+  // Splice the elements.
+  const removed = oldEls.slice(firstRemoved, syncIndex);
+  const added = result.elements;
+  const tail = oldEls.slice(syncIndex);
+  for (const el of tail) {
+    el.start += delta;
+    el.nameEnd += delta;
+    el.startTagEnd += delta;
+    if (el.endTagStart >= 0) el.endTagStart += delta;
+    el.end += delta;
+  }
+  for (const a of stack) {
+    if (a.endTagStart >= 0) a.endTagStart += delta;
+    a.end += delta;
+  }
+  xml.elements = oldEls.slice(0, firstRemoved).concat(added, tail);
+
+  // Children of the open elements: before the region, the rescanned ones, after the region.
+  for (let k = 0; k < stack.length; k++) {
+    const old = savedChildren[k];
+    const fresh = stack[k].children;
+    const before = old.filter((c) => c.start < restart);
+    const after = old.filter((c) => c.start >= syncOld + delta && !removed.includes(c));
+    const merged = before.concat(fresh, after);
+    stack[k].children = merged.length > 0 ? merged : savedChildren[k].length === 0 ? savedChildren[k] : [];
+  }
+  if (stack.length === 0) {
+    const before = xml.roots.filter((r) => r.start < restart && !removed.includes(r));
+    const after = xml.roots.filter((r) => r.start >= syncOld + delta && !removed.includes(r));
+    xml.roots = before.concat(result.roots, after);
+  }
+
+  // Problems and comments: drop those of the old region, add the new ones, move the rest.
+  const regionEndNew = syncOld + delta;
+  const keepShift = <T extends { start: number; end: number }>(list: T[], fresh: T[]): T[] => {
+    const out: T[] = [];
+    for (const x of list) {
+      if (x.start < restart) out.push(x);
+    }
+    out.push(...fresh);
+    for (const x of list) {
+      if (x.start >= syncOld) {
+        x.start += delta;
+        x.end += delta;
+        out.push(x);
+      }
+    }
+    return out;
+  };
+  xml.problems = keepShift(xml.problems, result.problems);
+  xml.comments = keepShift(xml.comments, result.comments);
+  xml.length = newText.length;
+  return { removed, added, start: restart, end: regionEndNew };
+}
