@@ -8,10 +8,13 @@ import { scan } from './parser/scanner';
 import type { XmlDocument } from './parser/xmlTypes';
 import { MetabaseModel } from './model/metabaseModel';
 import type { SchemaCatalog } from './schema/catalog';
+import type { ValidationCache } from './features/validation';
 
 export class MetabaseDocument {
   private modelCache: MetabaseModel | undefined;
   private linesCache: LineIndex | undefined;
+  /** Key-rule findings, carried from version to version (see features/validation.ts). */
+  validationCache: ValidationCache | undefined;
 
   constructor(
     readonly uri: string,

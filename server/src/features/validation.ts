@@ -3,13 +3,19 @@
  * severities from settings, comment suppression, a cap on the number of diagnostics, and
  * diagnostic.data carrying the key, Location and property each finding is about (the CLI prints
  * them, quick fixes read them).
+ *
+ * Findings of key rules are kept per key (offsets relative to the key's element) in a
+ * ValidationCache that travels with the document from version to version: after an edit only the
+ * keys whose elements changed are checked again, and all of them only when the isolation mode or
+ * the schema changed. Document rules run every time.
  */
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
-import type { MetabaseKey } from '../model/metabaseModel';
+import type { IsolationMode, MetabaseKey } from '../model/metabaseModel';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
+import type { SchemaCatalog } from '../schema/catalog';
 import type { XmlAttribute } from '../parser/xmlTypes';
 
 export const DIAGNOSTIC_SOURCE = 'iis6-metabase';
@@ -43,10 +49,28 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 export const DEFAULT_MAX_DIAGNOSTICS = 1000;
 
-export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string) => boolean): Finding[] {
-  const model = doc.model;
-  const findings: Finding[] = [];
-  let current = '';
+const KEY_RULES = allRules.filter((r) => r.checkKey);
+const DOCUMENT_RULES = allRules.filter((r) => r.check);
+
+/** A key rule's finding with offsets relative to the key's element. */
+type CachedFinding = Omit<Finding, 'key'>;
+
+/** Findings of the key rules, per key, valid for one isolation mode and one schema. */
+export class ValidationCache {
+  readonly byKey = new Map<MetabaseKey, CachedFinding[]>();
+
+  constructor(
+    readonly mode: IsolationMode,
+    readonly catalog: SchemaCatalog,
+  ) {}
+
+  /** Forget keys that left the document. */
+  forget(keys: Iterable<MetabaseKey>): void {
+    for (const k of keys) this.byKey.delete(k);
+  }
+}
+
+function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => void): RuleContext {
   const attrRange = (key: MetabaseKey, attr: XmlAttribute, part: 'all' | 'name' | 'value'): [number, number] => {
     const base = key.element.start;
     if (part === 'name' || (part === 'value' && attr.valueStart < 0)) return [base + attr.nameStart, base + attr.nameEnd];
@@ -54,34 +78,63 @@ export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string)
     const end = attr.valueEnd >= 0 ? base + attr.valueEnd + (attr.quote ? 1 : 0) : base + attr.nameEnd;
     return [base + attr.nameStart, Math.min(end, doc.text.length)];
   };
-  const push = (f: Omit<Finding, 'rule'>): void => {
-    findings.push({ ...f, rule: current });
-  };
-  const ctx: RuleContext = {
-    model,
+  return {
+    model: doc.model,
     catalog: doc.catalog,
-    report: push,
+    report: sink,
     lineOf: (offset) => doc.lines.positionAt(offset).line + 1,
     reportAttr(key, attr, message, extra) {
       const [start, end] = attrRange(key, attr, 'all');
-      push({ key, property: attr.name, ...extra, start, end, message });
+      sink({ key, property: attr.name, ...extra, start, end, message });
     },
     reportName(key, attr, message, extra) {
       const [start, end] = attrRange(key, attr, 'name');
-      push({ key, property: attr.name, ...extra, start, end, message });
+      sink({ key, property: attr.name, ...extra, start, end, message });
     },
     reportValue(key, attr, message, extra) {
       const [start, end] = attrRange(key, attr, 'value');
-      push({ key, property: attr.name, ...extra, start, end, message });
+      sink({ key, property: attr.name, ...extra, start, end, message });
     },
     reportKey(key, message, extra) {
-      push({ key, ...extra, start: key.element.start + 1, end: key.element.nameEnd, message });
+      sink({ key, ...extra, start: key.element.start + 1, end: key.element.nameEnd, message });
     },
   };
-  for (const rule of allRules) {
+}
+
+/** All findings of the enabled rules, reusing (and filling) the document's key-rule cache. */
+export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string) => boolean): Finding[] {
+  const model = doc.model;
+  const findings: Finding[] = [];
+  let current = '';
+  const ctx = makeContext(doc, (f) => findings.push({ ...f, rule: current }));
+  for (const rule of DOCUMENT_RULES) {
     if (!enabled(rule.meta.id)) continue;
     current = rule.meta.id;
-    rule.check(ctx);
+    rule.check!(ctx);
+  }
+  const mode = model.isolationMode();
+  let cache = doc.validationCache;
+  if (!cache || cache.mode !== mode || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(mode, doc.catalog);
+  let fresh: CachedFinding[] = [];
+  let base = 0;
+  const keyCtx = makeContext(doc, (f) => {
+    const { key: _key, ...rest } = f;
+    fresh.push({ ...rest, rule: current, start: f.start - base, end: f.end - base });
+  });
+  for (const key of model.keys) {
+    let list = cache.byKey.get(key);
+    if (!list) {
+      fresh = [];
+      base = key.element.start;
+      for (const rule of KEY_RULES) {
+        current = rule.meta.id;
+        rule.checkKey!(keyCtx, key);
+      }
+      list = fresh;
+      cache.byKey.set(key, list);
+    }
+    const at = key.element.start;
+    for (const f of list) if (enabled(f.rule)) findings.push({ ...f, key, start: at + f.start, end: at + f.end });
   }
   return findings;
 }
@@ -124,7 +177,7 @@ export function validate(doc: MetabaseDocument, settings: ValidationSettings = {
     if (!filter.isEmpty && filter.suppressed(f.rule, f.start)) continue;
     kept.push({ f, sev });
   }
-  kept.sort((a, b) => a.f.start - b.f.start || a.f.end - b.f.end);
+  kept.sort((a, b) => a.f.start - b.f.start || a.f.end - b.f.end || (a.f.rule < b.f.rule ? -1 : a.f.rule > b.f.rule ? 1 : 0));
   const max = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
   const shown = kept.slice(0, max);
   return { diagnostics: shown.map(({ f, sev }) => toDiagnostic(doc, f, sev)), truncated: kept.length - shown.length };

@@ -78,11 +78,18 @@ export function parseScriptMaps(raw: string): ScriptMap[] {
   });
 }
 
-/** The ASP.NET version a script map points at (`...\Framework\v2.0.50727\aspnet_isapi.dll`). */
+const aspNetVersions = new Map<string, { version: string; bits: 32 | 64 } | null>();
+
+/** The ASP.NET version a script map points at (`...\Framework\v2.0.50727\aspnet_isapi.dll`). Memoised: a metabase repeats a handful of DLL paths. */
 export function aspNetVersion(dll: string): { version: string; bits: 32 | 64 } | undefined {
-  const m = /\\framework(64)?\\v(\d+\.\d+(?:\.\d+)?)\\aspnet_isapi\.dll$/i.exec(dll.replace(/\//g, '\\'));
-  if (!m) return undefined;
-  return { version: m[2], bits: m[1] ? 64 : 32 };
+  let known = aspNetVersions.get(dll);
+  if (known === undefined) {
+    const m = /\\framework(64)?\\v(\d+\.\d+(?:\.\d+)?)\\aspnet_isapi\.dll$/i.exec(dll.replace(/\//g, '\\'));
+    known = m ? { version: m[2], bits: m[1] ? 64 : 32 } : null;
+    if (aspNetVersions.size > 10000) aspNetVersions.clear();
+    aspNetVersions.set(dll, known);
+  }
+  return known ?? undefined;
 }
 
 export interface RestrictionEntry {
@@ -114,11 +121,29 @@ export function normalizeWindowsPath(p: string): string {
  * otherwise the `*.dll` (ISAPI) or `*.exe` (CGI) catch-all does; no list means no decision.
  */
 export function extensionAllowed(list: RestrictionEntry[], dll: string): { allowed: boolean; by: RestrictionEntry } | undefined {
-  const target = normalizeWindowsPath(dll);
-  const explicit = list.find((r) => normalizeWindowsPath(r.path) === target);
-  if (explicit) return { allowed: explicit.allowed, by: explicit };
-  const wildcard = list.find((r) => r.path === (target.endsWith('.exe') ? '*.exe' : '*.dll'));
-  return wildcard ? { allowed: wildcard.allowed, by: wildcard } : undefined;
+  return restrictionIndex(list)(dll);
+}
+
+const restrictionIndexes = new WeakMap<RestrictionEntry[], (dll: string) => { allowed: boolean; by: RestrictionEntry } | undefined>();
+
+/** A memoised lookup for one restriction list (paths normalised once). */
+export function restrictionIndex(list: RestrictionEntry[]): (dll: string) => { allowed: boolean; by: RestrictionEntry } | undefined {
+  let lookup = restrictionIndexes.get(list);
+  if (!lookup) {
+    const byPath = new Map<string, RestrictionEntry>();
+    for (const r of list) if (!byPath.has(normalizeWindowsPath(r.path))) byPath.set(normalizeWindowsPath(r.path), r);
+    const memo = new Map<string, { allowed: boolean; by: RestrictionEntry } | undefined>();
+    lookup = (dll: string) => {
+      if (memo.has(dll)) return memo.get(dll);
+      const target = normalizeWindowsPath(dll);
+      const by = byPath.get(target) ?? list.find((r) => r.path === (target.endsWith('.exe') ? '*.exe' : '*.dll'));
+      const result = by ? { allowed: by.allowed, by } : undefined;
+      memo.set(dll, result);
+      return result;
+    };
+    restrictionIndexes.set(list, lookup);
+  }
+  return lookup;
 }
 
 /**

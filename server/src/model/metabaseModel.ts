@@ -6,6 +6,7 @@
  * Paths compare case-insensitively (IIS writes both /ROOT and /Root); property and key-type names
  * compare case-sensitively, as IIS reads them.
  */
+import { parseBindings, parseScriptMaps, type BindingParse, type ScriptMap } from './iisValues';
 import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
 import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
 import type { SchemaCatalog } from '../schema/catalog';
@@ -59,6 +60,9 @@ export interface EffectiveValue {
   attr: XmlAttribute | undefined;
 }
 
+/** Parsed ScriptMaps by their raw text (entries are immutable and offsets value-relative, so they can be shared). */
+const parsedScriptMaps = new Map<string, ScriptMap[]>();
+
 export const WEB_SERVICE_PATH = '/lm/w3svc';
 export const APP_POOLS_PATH = '/lm/w3svc/apppools';
 export const DEFAULT_APP_POOL = 'DefaultAppPool';
@@ -93,6 +97,9 @@ export class MetabaseModel {
   readonly keyByElement = new Map<XmlElement, MetabaseKey>();
   private poolsCache: Map<string, MetabaseKey> | undefined;
   private appsByPoolCache: Map<string, MetabaseKey[]> | undefined;
+  private appsCache: MetabaseKey[] | undefined;
+  private readonly scriptMapsCache = new Map<MetabaseKey, ScriptMap[]>();
+  private readonly bindingsCache = new Map<MetabaseKey, { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] }>();
 
   constructor(
     readonly text: string,
@@ -269,7 +276,41 @@ export class MetabaseModel {
   }
 
   applications(): MetabaseKey[] {
-    return this.keys.filter((k) => this.isApplication(k) && this.byPath.get(k.path) === k);
+    return (this.appsCache ??= this.keys.filter((k) => this.isApplication(k) && this.byPath.get(k.path) === k));
+  }
+
+  /** The ScriptMaps a key sets itself, parsed once. */
+  ownScriptMaps(key: MetabaseKey): ScriptMap[] | undefined {
+    const cached = this.scriptMapsCache.get(key);
+    if (cached) return cached;
+    const attr = findAttr(key.element, 'ScriptMaps');
+    if (!attr) return undefined;
+    // Many applications carry the very same list: parse each distinct text once.
+    const raw = rawValue(this, key, attr);
+    let maps = parsedScriptMaps.get(raw);
+    if (!maps) {
+      maps = parseScriptMaps(raw);
+      if (parsedScriptMaps.size > 2000) parsedScriptMaps.clear();
+      parsedScriptMaps.set(raw, maps);
+    }
+    this.scriptMapsCache.set(key, maps);
+    return maps;
+  }
+
+  /** ServerBindings or SecureBindings of a site, parsed once per key. */
+  bindings(key: MetabaseKey, name: 'ServerBindings' | 'SecureBindings'): BindingParse[] {
+    let entry = this.bindingsCache.get(key);
+    if (!entry) this.bindingsCache.set(key, (entry = {}));
+    return (entry[name] ??= ((attr) => (attr ? parseBindings(rawValue(this, key, attr)) : []))(findAttr(key.element, name)));
+  }
+
+  /** The ScriptMaps in effect at `key` (set there or inherited), with the key that sets them. */
+  effectiveScriptMaps(key: MetabaseKey): { from: MetabaseKey; maps: ScriptMap[] } | undefined {
+    for (let k: MetabaseKey | null = key; k; k = k.parent) {
+      const maps = this.ownScriptMaps(k);
+      if (maps) return { from: k, maps };
+    }
+    return undefined;
   }
 
   /** The application a key belongs to: the nearest key at or above it that carries AppRoot. */

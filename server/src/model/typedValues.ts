@@ -19,16 +19,29 @@ export function parseDword(value: string): number | undefined {
  * case-insensitively (the reference pages print them in lower case). Returns the combined value
  * and the names that are not flags of this property.
  */
+const flagMaps = new WeakMap<PropertyData, Map<string, number>>();
+
+/** Lower-case flag name -> value, built once per property. */
+function flagMap(p: PropertyData): Map<string, number> {
+  let map = flagMaps.get(p);
+  if (!map) {
+    map = new Map((p.flags ?? []).map((f) => [f.name.toLowerCase(), f.value]));
+    flagMaps.set(p, map);
+  }
+  return map;
+}
+
 export function parseFlags(value: string, p: PropertyData): { value: number; unknown: string[] } {
   const numeric = parseDword(value);
   if (numeric !== undefined) return { value: numeric, unknown: [] };
+  const map = flagMap(p);
   let total = 0;
   const unknown: string[] = [];
   for (const part of value.split('|')) {
     const name = part.trim();
     if (name === '') continue;
-    const flag = p.flags?.find((f) => f.name.toLowerCase() === name.toLowerCase());
-    if (flag) total |= flag.value;
+    const flag = map.get(name.toLowerCase());
+    if (flag !== undefined) total |= flag;
     else if (/^\d+$/.test(name)) total |= Number(name);
     else unknown.push(name);
   }

@@ -14,8 +14,41 @@ export class LineIndex {
   /** Offsets where each line starts. */
   readonly lineStarts: Uint32Array;
 
-  constructor(readonly text: string) {
-    this.lineStarts = computeLineStarts(text);
+  constructor(
+    readonly text: string,
+    lineStarts?: Uint32Array,
+  ) {
+    this.lineStarts = lineStarts ?? computeLineStarts(text);
+  }
+
+  /**
+   * The index of `newText`, which is this text with [start, end) replaced by `insertedLength`
+   * characters: the lines around the edit are recomputed, the others move by the change in
+   * length (no pass over the whole text).
+   */
+  update(newText: string, start: number, end: number, insertedLength: number): LineIndex {
+    const starts = this.lineStarts;
+    const n = starts.length;
+    const delta = insertedLength - (end - start);
+    // One line earlier than the edit: joining a CR before the edit with an LF after it (or
+    // splitting them) changes where the edit's own line starts.
+    const first = Math.max(0, this.positionAt(start).line - 1);
+    const last = this.positionAt(end).line;
+    const regionStart = starts[first];
+    const hasTail = last + 1 < n;
+    // The line after the edited ones starts at the same character, moved by delta.
+    const regionEnd = hasTail ? starts[last + 1] + delta : newText.length;
+    const local = computeLineStarts(newText.slice(regionStart, regionEnd));
+    // With a tail, the region ends with the line break before it: its last local start is the
+    // tail's first line, which comes from `starts` below.
+    let localCount = local.length;
+    if (hasTail && localCount > 1 && local[localCount - 1] === regionEnd - regionStart) localCount--;
+    const out = new Uint32Array(first + localCount + (n - last - 1));
+    out.set(starts.subarray(0, first + 1));
+    let o = first + 1;
+    for (let k = 1; k < localCount; k++) out[o++] = regionStart + local[k];
+    for (let k = last + 1; k < n; k++) out[o++] = starts[k] + delta;
+    return new LineIndex(newText, o === out.length ? out : out.slice(0, o));
   }
 
   get lineCount(): number {

@@ -9,8 +9,8 @@
  *   InProcessIsapiApps always run in Inetinfo.exe;
  * - mode not written: both outcomes, each entry labelled with its mode.
  */
-import { aspNetVersion, parseScriptMaps } from '../model/iisValues';
-import { DEFAULT_APP_POOL, effectiveBool, effectiveNumber, rawValue, type IsolationMode, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
+import { aspNetVersion } from '../model/iisValues';
+import { DEFAULT_APP_POOL, effectiveBool, effectiveNumber, type IsolationMode, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
 import { parseDword } from '../model/typedValues';
 
 export type ProcessImage = 'w3wp.exe' | 'inetinfo.exe' | 'dllhost.exe';
@@ -123,9 +123,9 @@ function siteInfo(m: MetabaseModel, app: MetabaseKey): { site: string | null; na
 }
 
 function usesAspNet(m: MetabaseModel, app: MetabaseKey): string | undefined {
-  const eff = m.effective(app, 'ScriptMaps');
-  if (!eff.from || !eff.attr) return undefined;
-  for (const s of parseScriptMaps(rawValue(m, eff.from, eff.attr))) {
+  const eff = m.effectiveScriptMaps(app);
+  if (!eff) return undefined;
+  for (const s of eff.maps) {
     const v = aspNetVersion(s.dll);
     if (v) return v.version;
   }
@@ -187,9 +187,9 @@ export function servingProcess(m: MetabaseModel, app: MetabaseKey, mode: Concret
 
 /** File names of the ISAPI DLLs the application's effective script maps use. */
 function mappedDllNames(m: MetabaseModel, app: MetabaseKey): string[] {
-  const eff = m.effective(app, 'ScriptMaps');
-  if (!eff.from || !eff.attr) return [];
-  return [...new Set(parseScriptMaps(rawValue(m, eff.from, eff.attr)).map((s) => s.dll.split('\\').pop()!.toLowerCase()))];
+  const eff = m.effectiveScriptMaps(app);
+  if (!eff) return [];
+  return [...new Set(eff.maps.map((s) => s.dll.split('\\').pop()!.toLowerCase()))];
 }
 
 function inProcessIsapiNames(value: string): string[] {

@@ -3,7 +3,7 @@
  * extensions those handlers need, default documents and authentication.
  */
 import { findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
-import { aspNetVersion, extensionAllowed, parseRestrictionList, parseScriptMaps, type ScriptMap } from '../model/iisValues';
+import { aspNetVersion, extensionAllowed, parseRestrictionList, type ScriptMap } from '../model/iisValues';
 import { appLabel, effectiveNumber, entryRange, listSome, rawValue } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
 import { parseFlags } from '../model/typedValues';
@@ -15,17 +15,15 @@ export const appRootMismatch: Rule = {
     description: "AppRoot does not match its key's Location (compared case-insensitively).",
     sources: ['https://technet.microsoft.com/en-us/library/cc782938(v=ws.10).aspx', 'misconfigs.md #19'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    for (const key of m.keys) {
-      const attr = findAttr(key.element, 'AppRoot');
-      if (!attr || !key.path) continue;
-      const value = m.valueOf(key.element, attr);
-      if (value.trim() === '' || normalizePath(value) === key.path) continue;
-      ctx.reportValue(key, attr, `AppRoot "${value}" does not match this key's Location "${key.location}". IIS computes the application boundary (ASP Application and Session scope, the ASP.NET application root) from AppRoot, so this application is anchored at a path that is not its own, typically after a virtual directory was renamed by hand. Set AppRoot to the Location, or recreate the application in IIS Manager.`, {
-        data: { location: key.location, appRoot: value },
-      });
-    }
+    const attr = findAttr(key.element, 'AppRoot');
+    if (!attr || !key.path) return;
+    const value = m.valueOf(key.element, attr);
+    if (value.trim() === '' || normalizePath(value) === key.path) return;
+    ctx.reportValue(key, attr, `AppRoot "${value}" does not match this key's Location "${key.location}". IIS computes the application boundary (ASP Application and Session scope, the ASP.NET application root) from AppRoot, so this application is anchored at a path that is not its own, typically after a virtual directory was renamed by hand. Set AppRoot to the Location, or recreate the application in IIS Manager.`, {
+      data: { location: key.location, appRoot: value },
+    });
   },
 };
 
@@ -37,9 +35,8 @@ interface AppScriptMaps {
 }
 
 function effectiveScriptMaps(m: MetabaseModel, app: MetabaseKey): AppScriptMaps | undefined {
-  const eff = m.effective(app, 'ScriptMaps');
-  if (!eff.from || !eff.attr) return undefined;
-  return { app, from: eff.from, maps: parseScriptMaps(rawValue(m, eff.from, eff.attr)) };
+  const eff = m.effectiveScriptMaps(app);
+  return eff && { app, from: eff.from, maps: eff.maps };
 }
 
 /** The ASP.NET version an application loads: the version of its .aspx mapping (else any aspnet_isapi map). */
@@ -103,9 +100,10 @@ export const extensionProhibited: Rule = {
       // application sets itself are worth a warning.
       if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) continue;
       const attr = findAttr(key.element, 'ScriptMaps');
-      if (!attr) continue;
+      const maps = m.ownScriptMaps(key);
+      if (!attr || !maps) continue;
       const seen = new Set<string>();
-      for (const s of parseScriptMaps(rawValue(m, key, attr))) {
+      for (const s of maps) {
         const decision = extensionAllowed(list, s.dll);
         if (!decision || decision.allowed || seen.has(s.dll.toLowerCase())) continue;
         seen.add(s.dll.toLowerCase());

@@ -4,9 +4,9 @@
  * /LM/W3SVC.
  */
 import { findAttr, parseBool, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
-import { aspNetVersion, parseScriptMaps } from '../model/iisValues';
-import { effectiveNumber, entryRange, rawValue } from './ruleHelpers';
-import type { Rule } from './ruleTypes';
+import { aspNetVersion } from '../model/iisValues';
+import { effectiveNumber, entryRange } from './ruleHelpers';
+import type { Rule, RuleContext } from './ruleTypes';
 
 const MODES = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc728246(v=ws.10)';
 const MODE_PROPERTY = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc740256(v=ws.10)';
@@ -34,27 +34,25 @@ export const ignoredInIis5Mode: Rule = {
     description: 'Application pools and AppPoolId have no effect in IIS 5.0 isolation mode.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783369(v=ws.10)', MODES, 'misconfigs.md #9'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
     if (m.isolationMode() !== 'iis5') return;
-    for (const key of m.keys) {
-      if (key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') {
-        if (m.properties(key).length === 0) continue;
-        ctx.report({
-          start: key.element.start + 1,
-          end: key.element.startTagEnd,
-          key,
-          message: `The server runs in IIS 5.0 isolation mode (IIs5IsolationModeEnabled="TRUE" on /LM/W3SVC), where application pools do not exist: recycling, health monitoring and identity settings of ${key.location} are ignored. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
-          tags: ['unnecessary'],
-        });
-        continue;
-      }
-      const attr = findAttr(key.element, 'AppPoolId');
-      if (attr) {
-        ctx.reportAttr(key, attr, 'AppPoolId has no effect in IIS 5.0 isolation mode: there are no application pools; AppIsolated decides which process runs the application.', {
-          tags: ['unnecessary'],
-        });
-      }
+    if (key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') {
+      if (m.properties(key).length === 0) return;
+      ctx.report({
+        start: key.element.start + 1,
+        end: key.element.startTagEnd,
+        key,
+        message: `The server runs in IIS 5.0 isolation mode (IIs5IsolationModeEnabled="TRUE" on /LM/W3SVC), where application pools do not exist: recycling, health monitoring and identity settings of ${key.location} are ignored. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
+        tags: ['unnecessary'],
+      });
+      return;
+    }
+    const attr = findAttr(key.element, 'AppPoolId');
+    if (attr) {
+      ctx.reportAttr(key, attr, 'AppPoolId has no effect in IIS 5.0 isolation mode: there are no application pools; AppIsolated decides which process runs the application.', {
+        tags: ['unnecessary'],
+      });
     }
   },
 };
@@ -66,21 +64,19 @@ export const appIsolatedIgnored: Rule = {
     description: 'AppIsolated 0 or 1 (in-process, isolated) set in worker process isolation mode, where it decides nothing.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525676(v=vs.90)', 'process-rules.md W9', 'misconfigs.md (Doubts)'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
     if (m.isolationMode() !== 'worker') return;
-    for (const key of m.keys) {
-      const attr = findAttr(key.element, 'AppIsolated');
-      if (!attr || key.path === WEB_SERVICE_PATH) continue;
-      // IIS itself writes AppIsolated="2" on every application: only 0 and 1 suggest that someone
-      // expected this value to choose the process.
-      const value = m.valueOf(key.element, attr).trim();
-      if (value !== '0' && value !== '1') continue;
-      const meant = value === '0' ? 'in Inetinfo.exe (Low)' : 'in a DLLHost.exe of its own (High)';
-      ctx.reportAttr(key, attr, `AppIsolated="${value}" would run this application ${meant} only in IIS 5.0 isolation mode. In worker process isolation mode it runs in the W3wp.exe of its pool (AppPoolId) whatever this says; to isolate it, give it a pool of its own. IIS keeps the value for a switch back, so there is no need to remove it.`, {
-        data: { value },
-      });
-    }
+    const attr = findAttr(key.element, 'AppIsolated');
+    if (!attr || key.path === WEB_SERVICE_PATH) return;
+    // IIS itself writes AppIsolated="2" on every application: only 0 and 1 suggest that someone
+    // expected this value to choose the process.
+    const value = m.valueOf(key.element, attr).trim();
+    if (value !== '0' && value !== '1') return;
+    const meant = value === '0' ? 'in Inetinfo.exe (Low)' : 'in a DLLHost.exe of its own (High)';
+    ctx.reportAttr(key, attr, `AppIsolated="${value}" would run this application ${meant} only in IIS 5.0 isolation mode. In worker process isolation mode it runs in the W3wp.exe of its pool (AppPoolId) whatever this says; to isolate it, give it a pool of its own. IIS keeps the value for a switch back, so there is no need to remove it.`, {
+      data: { value },
+    });
   },
 };
 
@@ -91,22 +87,20 @@ export const processLevelIgnored: Rule = {
     description: 'A process-level ASP property set where IIS does not read it (anywhere but /LM/W3SVC, or a site in IIS 5.0 isolation mode).',
     sources: [LEVELS],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
     const mode = m.isolationMode();
-    for (const key of m.keys) {
-      if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) continue;
-      for (const attr of m.properties(key)) {
-        const p = ctx.catalog.property(attr.name);
-        if (!p || ctx.catalog.level(p) !== 'process' || !ctx.catalog.allowsProperty(key.keyType, p)) continue;
-        if (m.isSite(key) && mode !== 'worker') continue; // honoured for isolated applications in IIS 5.0 mode
-        const where = m.isSite(key)
-          ? 'on a site it only counts in IIS 5.0 isolation mode for an isolated (High) application, and this server runs in worker process isolation mode'
-          : 'below a site it is never read';
-        ctx.reportAttr(key, attr, `${attr.name} is a process-level ASP setting: IIS reads it on /LM/W3SVC only; ${where}. Set it on /LM/W3SVC.`, {
-          tags: ['unnecessary'],
-        });
-      }
+    if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) return;
+    for (const attr of m.properties(key)) {
+      const p = ctx.catalog.property(attr.name);
+      if (!p || ctx.catalog.level(p) !== 'process' || !ctx.catalog.allowsProperty(key.keyType, p)) continue;
+      if (m.isSite(key) && mode !== 'worker') continue; // honoured for isolated applications in IIS 5.0 mode
+      const where = m.isSite(key)
+        ? 'on a site it only counts in IIS 5.0 isolation mode for an isolated (High) application, and this server runs in worker process isolation mode'
+        : 'below a site it is never read';
+      ctx.reportAttr(key, attr, `${attr.name} is a process-level ASP setting: IIS reads it on /LM/W3SVC only; ${where}. Set it on /LM/W3SVC.`, {
+        tags: ['unnecessary'],
+      });
     }
   },
 };
@@ -128,9 +122,10 @@ export const wow64RequiresWorkerMode: Rule = {
   },
 };
 
-function scriptMapsOf(ctx: Parameters<Rule['check']>[0], key: MetabaseKey) {
-  const attr = findAttr(key.element, 'ScriptMaps');
-  return attr ? { attr, maps: parseScriptMaps(rawValue(ctx.model, key, attr)) } : undefined;
+function scriptMapsOf(ctx: RuleContext, key: MetabaseKey) {
+  const maps = ctx.model.ownScriptMaps(key);
+  const attr = maps && findAttr(key.element, 'ScriptMaps');
+  return attr && maps ? { attr, maps } : undefined;
 }
 
 export const aspNet10RequiresIis5: Rule = {
@@ -140,16 +135,14 @@ export const aspNet10RequiresIis5: Rule = {
     description: 'ASP.NET 1.0 script maps on a server in worker process isolation mode.',
     sources: ['http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'misconfigs.md #2'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     if (ctx.model.isolationMode() !== 'worker') return;
-    for (const key of ctx.model.keys) {
-      const sm = scriptMapsOf(ctx, key);
-      if (!sm) continue;
-      const entry = sm.maps.find((s) => aspNetVersion(s.dll)?.version.startsWith('1.0'));
-      if (!entry) continue;
-      const r = entryRange(key, sm.attr, entry.entry);
-      ctx.report({ ...r, key, property: 'ScriptMaps', message: 'This maps requests to ASP.NET 1.0 (v1.0.3705), which Microsoft supports side by side with 1.1 only in IIS 5.0 isolation mode; in worker process isolation mode move the application to ASP.NET 1.1 or later.' });
-    }
+    const sm = scriptMapsOf(ctx, key);
+    if (!sm) return;
+    const entry = sm.maps.find((s) => aspNetVersion(s.dll)?.version.startsWith('1.0'));
+    if (!entry) return;
+    const r = entryRange(key, sm.attr, entry.entry);
+    ctx.report({ ...r, key, property: 'ScriptMaps', message: 'This maps requests to ASP.NET 1.0 (v1.0.3705), which Microsoft supports side by side with 1.1 only in IIS 5.0 isolation mode; in worker process isolation mode move the application to ASP.NET 1.1 or later.' });
   },
 };
 

@@ -143,18 +143,16 @@ export const rapidFailDisabled: Rule = {
     description: 'Rapid-fail protection turned off, or set to stop a pool after a single crash.',
     sources: [HEALTH, 'http://technet.microsoft.com/en-us/library/cc737381(v=ws.10).aspx', 'misconfigs.md #8'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    for (const key of m.keys) {
-      if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') continue;
-      const off = findAttr(key.element, 'RapidFailProtection');
-      if (off && parseBool(m.valueOf(key.element, off)) === false) {
-        ctx.reportAttr(key, off, 'Rapid-fail protection is off: a worker process that keeps crashing is restarted again and again, burning CPU, instead of the pool being stopped with a clear event. Turn it back on unless you are debugging the crashes.');
-      }
-      const crashes = findAttr(key.element, 'RapidFailProtectionMaxCrashes');
-      if (crashes && parseDword(m.valueOf(key.element, crashes)) === 1) {
-        ctx.reportAttr(key, crashes, 'RapidFailProtectionMaxCrashes="1" takes the pool out of service (503 for every request) after a single worker-process crash, until an administrator restarts it.');
-      }
+    if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
+    const off = findAttr(key.element, 'RapidFailProtection');
+    if (off && parseBool(m.valueOf(key.element, off)) === false) {
+      ctx.reportAttr(key, off, 'Rapid-fail protection is off: a worker process that keeps crashing is restarted again and again, burning CPU, instead of the pool being stopped with a clear event. Turn it back on unless you are debugging the crashes.');
+    }
+    const crashes = findAttr(key.element, 'RapidFailProtectionMaxCrashes');
+    if (crashes && parseDword(m.valueOf(key.element, crashes)) === 1) {
+      ctx.reportAttr(key, crashes, 'RapidFailProtectionMaxCrashes="1" takes the pool out of service (503 for every request) after a single worker-process crash, until an administrator restarts it.');
     }
   },
 };
@@ -166,14 +164,12 @@ export const pingingDisabled: Rule = {
     description: 'Health pinging turned off: hung worker processes are never detected.',
     sources: [HEALTH, 'https://technet.microsoft.com/en-us/library/cc737596(v=ws.10).aspx'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    for (const key of m.keys) {
-      if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') continue;
-      const attr = findAttr(key.element, 'PingingEnabled');
-      if (!attr || parseBool(m.valueOf(key.element, attr)) !== false) continue;
-      ctx.reportAttr(key, attr, 'Pinging is off, so the WWW service never notices a worker process that hangs: its requests queue until users give up. Keep PingingEnabled="TRUE" in production (turn it off only while a debugger is attached).');
-    }
+    if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
+    const attr = findAttr(key.element, 'PingingEnabled');
+    if (!attr || parseBool(m.valueOf(key.element, attr)) !== false) return;
+    ctx.reportAttr(key, attr, 'Pinging is off, so the WWW service never notices a worker process that hangs: its requests queue until users give up. Keep PingingEnabled="TRUE" in production (turn it off only while a debugger is attached).');
   },
 };
 
@@ -279,14 +275,12 @@ export const orphanWorkerProcess: Rule = {
     description: 'OrphanWorkerProcess on: hung worker processes are kept for debugging instead of being ended.',
     sources: ['https://technet.microsoft.com/en-us/library/cc756892(v=ws.10).aspx', 'misconfigs.md #14'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    for (const key of m.keys) {
-      if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') continue;
-      const attr = findAttr(key.element, 'OrphanWorkerProcess');
-      if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) continue;
-      ctx.reportAttr(key, attr, 'OrphanWorkerProcess is on: a worker process that fails its health ping is left running (for a debugger) and a new one is started beside it, so hung processes pile up and hold memory. Turn it off on production servers.');
-    }
+    if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
+    const attr = findAttr(key.element, 'OrphanWorkerProcess');
+    if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) return;
+    ctx.reportAttr(key, attr, 'OrphanWorkerProcess is on: a worker process that fails its health ping is left running (for a debugger) and a new one is started beside it, so hung processes pile up and hold memory. Turn it off on production servers.');
   },
 };
 

@@ -51,7 +51,22 @@ export interface RuleContext {
   reportKey(key: MetabaseKey, message: string, extra?: Partial<Omit<Finding, 'rule'>>): void;
 }
 
-export interface Rule {
+/** A rule that looks at the whole document (pools and their applications, bindings across sites...). */
+export interface DocumentRule {
   meta: RuleMeta;
   check(ctx: RuleContext): void;
+  checkKey?: undefined;
 }
+
+/**
+ * A rule that looks at one key only: its element, its own path and type, the schema and the
+ * isolation mode. Its findings stay valid as long as the key's element and the mode do, so
+ * after an edit only the keys that changed are checked again.
+ */
+export interface KeyRule {
+  meta: RuleMeta;
+  checkKey(ctx: RuleContext, key: MetabaseKey): void;
+  check?: undefined;
+}
+
+export type Rule = DocumentRule | KeyRule;

@@ -4,7 +4,7 @@
  */
 import { findAttr, parseBool, type MetabaseKey } from '../model/metabaseModel';
 import { looksEncrypted } from '../model/iisValues';
-import type { Rule } from './ruleTypes';
+import type { Rule, RuleContext } from './ruleTypes';
 import { parseDword, parseFlags } from '../model/typedValues';
 
 const SECURE = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc775980(v=ws.10)';
@@ -17,18 +17,16 @@ export const clearTextSecret: Rule = {
     description: 'A SECURE property (a password) written in clear text instead of the encrypted blob IIS writes.',
     sources: [SECURE, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524871(v=vs.90)'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    for (const key of m.keys) {
-      for (const attr of m.properties(key)) {
-        const p = ctx.catalog.property(attr.name);
-        if (!p?.secure || attr.valueStart < 0) continue;
-        if (looksEncrypted(m.valueOf(key.element, attr))) continue;
-        // The message never repeats the value.
-        ctx.reportValue(key, attr, `${attr.name} is a secure property: IIS stores it encrypted with the key in IIS_Global/SessionKey and cannot decrypt clear text, so this password does not work — and it is now readable by anyone who can read the file. Remove it from the file and set the password with IIS Manager, adsutil or WMI.`, {
-          data: { secret: true },
-        });
-      }
+    for (const attr of m.properties(key)) {
+      const p = ctx.catalog.property(attr.name);
+      if (!p?.secure || attr.valueStart < 0) continue;
+      if (looksEncrypted(m.valueOf(key.element, attr))) continue;
+      // The message never repeats the value.
+      ctx.reportValue(key, attr, `${attr.name} is a secure property: IIS stores it encrypted with the key in IIS_Global/SessionKey and cannot decrypt clear text, so this password does not work — and it is now readable by anyone who can read the file. Remove it from the file and set the password with IIS Manager, adsutil or WMI.`, {
+        data: { secret: true },
+      });
     }
   },
 };
@@ -69,7 +67,7 @@ export const editWhileRunningOff: Rule = {
   },
 };
 
-function flagsOf(ctx: Parameters<Rule['check']>[0], key: MetabaseKey, name: string): { value: number; attr: NonNullable<ReturnType<typeof findAttr>> } | undefined {
+function flagsOf(ctx: RuleContext, key: MetabaseKey, name: string): { value: number; attr: NonNullable<ReturnType<typeof findAttr>> } | undefined {
   const attr = findAttr(key.element, name);
   const p = ctx.catalog.property(name);
   if (!attr || !p) return undefined;
@@ -89,12 +87,10 @@ export const writeAndExecute: Rule = {
     description: 'AccessFlags with Write together with Script or Execute: uploaded files can run as code.',
     sources: [PERMISSIONS, 'http://technet.microsoft.com/en-us/library/cc739391(v=WS.10).aspx', 'misconfigs.md #26'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      const f = flagsOf(ctx, key, 'AccessFlags');
-      if (!f || !(f.value & ACCESS_WRITE) || !(f.value & (ACCESS_SCRIPT | ACCESS_EXECUTE))) continue;
-      ctx.reportValue(key, f.attr, 'Write access together with Script or Execute permission lets anyone who can upload here (WebDAV PUT, a file-upload page) place a script and then run it on the server. Drop AccessWrite, or keep uploads in a folder without Script and Execute.');
-    }
+  checkKey(ctx, key) {
+    const f = flagsOf(ctx, key, 'AccessFlags');
+    if (!f || !(f.value & ACCESS_WRITE) || !(f.value & (ACCESS_SCRIPT | ACCESS_EXECUTE))) return;
+    ctx.reportValue(key, f.attr, 'Write access together with Script or Execute permission lets anyone who can upload here (WebDAV PUT, a file-upload page) place a script and then run it on the server. Drop AccessWrite, or keep uploads in a folder without Script and Execute.');
   },
 };
 
@@ -105,12 +101,10 @@ export const scriptSourceAccess: Rule = {
     description: 'AccessSource: clients may read (or with Write, change) script source code.',
     sources: [PERMISSIONS, 'misconfigs.md #26'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      const f = flagsOf(ctx, key, 'AccessFlags');
-      if (!f || !(f.value & ACCESS_SOURCE)) continue;
-      ctx.reportValue(key, f.attr, 'AccessSource (Script source access) lets clients download the source of ASP pages and other scripts, with the connection strings and passwords in them; with AccessWrite they can also change it. Remove AccessSource unless this is a WebDAV authoring folder.');
-    }
+  checkKey(ctx, key) {
+    const f = flagsOf(ctx, key, 'AccessFlags');
+    if (!f || !(f.value & ACCESS_SOURCE)) return;
+    ctx.reportValue(key, f.attr, 'AccessSource (Script source access) lets clients download the source of ASP pages and other scripts, with the connection strings and passwords in them; with AccessWrite they can also change it. Remove AccessSource unless this is a WebDAV authoring folder.');
   },
 };
 
@@ -121,12 +115,10 @@ export const directoryBrowsing: Rule = {
     description: 'Directory browsing is on: folders without a default document are listed.',
     sources: [PERMISSIONS, 'misconfigs.md #26'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      const f = flagsOf(ctx, key, 'DirBrowseFlags');
-      if (!f || (f.value & ENABLE_DIR_BROWSING) === 0) continue;
-      ctx.reportValue(key, f.attr, 'EnableDirBrowsing lists the files of any folder here that has no default document, including backups and files not linked anywhere.');
-    }
+  checkKey(ctx, key) {
+    const f = flagsOf(ctx, key, 'DirBrowseFlags');
+    if (!f || (f.value & ENABLE_DIR_BROWSING) === 0) return;
+    ctx.reportValue(key, f.attr, 'EnableDirBrowsing lists the files of any folder here that has no default document, including backups and files not linked anywhere.');
   },
 };
 
@@ -137,13 +129,11 @@ export const parentPathsEnabled: Rule = {
     description: 'AspEnableParentPaths TRUE: ASP includes and MapPath may reach outside the application.',
     sources: ['http://msdn.microsoft.com/en-us/library/ms524697.aspx', 'misconfigs.md #23'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    for (const key of m.keys) {
-      const attr = findAttr(key.element, 'AspEnableParentPaths');
-      if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) continue;
-      ctx.reportAttr(key, attr, 'Parent paths let ASP pages use "..", so an include or Server.MapPath can reach files outside the application root. IIS 6 turns them off by default; enable them only for applications that need them, and prefer virtual includes.');
-    }
+    const attr = findAttr(key.element, 'AspEnableParentPaths');
+    if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) return;
+    ctx.reportAttr(key, attr, 'Parent paths let ASP pages use "..", so an include or Server.MapPath can reach files outside the application root. IIS 6 turns them off by default; enable them only for applications that need them, and prefer virtual includes.');
   },
 };
 
@@ -154,18 +144,16 @@ export const privilegedAccount: Rule = {
     description: 'An administrator account used as the anonymous user or a pool identity (heuristic on the name).',
     sources: ['https://blogs.msdn.microsoft.com/david.wang/2005/12/07/howto-synchronize-user-credentials-in-iis/', 'misconfigs.md #28'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    for (const key of m.keys) {
-      for (const name of ['AnonymousUserName', 'WAMUserName', 'UNCUserName']) {
-        const attr = findAttr(key.element, name);
-        if (!attr) continue;
-        const account = m.valueOf(key.element, attr).trim();
-        const user = account.slice(account.lastIndexOf('\\') + 1).toLowerCase();
-        if (/^(iusr|iwam|aspnet)_/.test(user)) continue;
-        if (user !== 'administrator' && !/admin/.test(user)) continue;
-        ctx.reportValue(key, attr, `${name} "${account}" looks like an administrator account. Anything that runs as this account (every anonymous request, or the whole pool) then has administrator rights; use a dedicated account with only the rights it needs.`);
-      }
+    for (const name of ['AnonymousUserName', 'WAMUserName', 'UNCUserName']) {
+      const attr = findAttr(key.element, name);
+      if (!attr) continue;
+      const account = m.valueOf(key.element, attr).trim();
+      const user = account.slice(account.lastIndexOf('\\') + 1).toLowerCase();
+      if (/^(iusr|iwam|aspnet)_/.test(user)) continue;
+      if (user !== 'administrator' && !/admin/.test(user)) continue;
+      ctx.reportValue(key, attr, `${name} "${account}" looks like an administrator account. Anything that runs as this account (every anonymous request, or the whole pool) then has administrator rights; use a dedicated account with only the rights it needs.`);
     }
   },
 };

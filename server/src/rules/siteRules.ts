@@ -2,9 +2,9 @@
  * Sites: ServerBindings and SecureBindings must be well-formed and unique across sites.
  */
 import { findAttr, type MetabaseKey } from '../model/metabaseModel';
-import { parseBindings, type Binding } from '../model/iisValues';
+import type { Binding } from '../model/iisValues';
 import type { XmlAttribute } from '../parser/xmlTypes';
-import { entryRange, rawValue } from './ruleHelpers';
+import { entryRange } from './ruleHelpers';
 import type { Rule, RuleContext } from './ruleTypes';
 
 const BINDINGS = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782812(v=ws.10)';
@@ -19,16 +19,13 @@ function siteName(ctx: RuleContext, site: MetabaseKey): string {
   return ctx.model.get(site, 'ServerComment') ?? site.location;
 }
 
-function bindingsOf(ctx: RuleContext, name: 'ServerBindings' | 'SecureBindings', report: boolean): SiteBinding[] {
+function bindingsOf(ctx: RuleContext, name: 'ServerBindings' | 'SecureBindings'): SiteBinding[] {
   const out: SiteBinding[] = [];
   for (const site of ctx.model.keys) {
     if (site.keyType !== 'IIsWebServer' || ctx.model.isTemplate(site) || ctx.model.byPath.get(site.path) !== site) continue;
     const attr = findAttr(site.element, name);
     if (!attr) continue;
-    for (const parsed of parseBindings(rawValue(ctx.model, site, attr))) {
-      if (parsed.ok) out.push({ site, attr, binding: parsed.binding });
-      else if (report) ctx.report({ ...entryRange(site, attr, parsed.entry), key: site, property: name, message: `${name}: ${parsed.problem}.` });
-    }
+    for (const parsed of ctx.model.bindings(site, name)) if (parsed.ok) out.push({ site, attr, binding: parsed.binding });
   }
   return out;
 }
@@ -40,9 +37,15 @@ export const invalidBinding: Rule = {
     description: 'A ServerBindings or SecureBindings entry that is not IP:Port:HostHeader.',
     sources: [BINDINGS, 'http://woshub.com/run-multiple-websites-on-the-same-port-and-ip-address-on-iis/', 'misconfigs.md #17'],
   },
-  check(ctx) {
-    bindingsOf(ctx, 'ServerBindings', true);
-    bindingsOf(ctx, 'SecureBindings', true);
+  checkKey(ctx, key) {
+    if (key.keyType !== 'IIsWebServer' || ctx.model.isTemplate(key)) return;
+    for (const name of ['ServerBindings', 'SecureBindings'] as const) {
+      const attr = findAttr(key.element, name);
+      if (!attr) continue;
+      for (const parsed of ctx.model.bindings(key, name)) {
+        if (!parsed.ok) ctx.report({ ...entryRange(key, attr, parsed.entry), key, property: name, message: `${name}: ${parsed.problem}.` });
+      }
+    }
   },
 };
 
@@ -55,7 +58,7 @@ export const duplicateBinding: Rule = {
   },
   check(ctx) {
     const first = new Map<string, SiteBinding>();
-    for (const b of bindingsOf(ctx, 'ServerBindings', false)) {
+    for (const b of bindingsOf(ctx, 'ServerBindings')) {
       const id = `${b.binding.ip}:${b.binding.port}:${b.binding.host}`;
       const earlier = first.get(id);
       if (!earlier) {
@@ -84,7 +87,7 @@ export const sslBindingConflict: Rule = {
   check(ctx) {
     const m = ctx.model;
     const first = new Map<string, SiteBinding>();
-    for (const b of bindingsOf(ctx, 'SecureBindings', false)) {
+    for (const b of bindingsOf(ctx, 'SecureBindings')) {
       const id = `${b.binding.ip}:${b.binding.port}`;
       const earlier = first.get(id);
       if (!earlier) {

@@ -49,15 +49,13 @@ export const unknownKeyType: Rule = {
     description: 'An element name that is not a key type of the schema (ADSI then treats the key as a generic IIsObject).',
     sources: [SCHEMA_PAGE, 'https://learn.microsoft.com/en-us/previous-versions/aa711260(v=vs.71)'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      if (ctx.catalog.isKnownKeyType(key.keyType)) continue;
-      const near = ctx.catalog.suggestKeyTypes(key.keyType);
-      const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `<${n}>`).join(' or ')}?` : '';
-      ctx.reportKey(key, `<${key.keyType}> is not a key type IIS knows; ADSI will treat this key as a generic object and its properties may not apply.${hint}`, {
-        data: { suggestions: near },
-      });
-    }
+  checkKey(ctx, key) {
+    if (ctx.catalog.isKnownKeyType(key.keyType)) return;
+    const near = ctx.catalog.suggestKeyTypes(key.keyType);
+    const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `<${n}>`).join(' or ')}?` : '';
+    ctx.reportKey(key, `<${key.keyType}> is not a key type IIS knows; ADSI will treat this key as a generic object and its properties may not apply.${hint}`, {
+      data: { suggestions: near },
+    });
   },
 };
 
@@ -68,11 +66,9 @@ export const missingLocation: Rule = {
     description: 'A key without a Location attribute: IIS cannot place it in the metabase tree.',
     sources: [STRUCTURE_PAGE],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      if (key.locationAttr && key.location.trim() !== '') continue;
-      ctx.reportKey(key, `<${key.keyType}> has no Location, so IIS cannot tell which metabase path it configures. Add Location ="/LM/...".`);
-    }
+  checkKey(ctx, key) {
+    if (key.locationAttr && key.location.trim() !== '') return;
+    ctx.reportKey(key, `<${key.keyType}> has no Location, so IIS cannot tell which metabase path it configures. Add Location ="/LM/...".`);
   },
 };
 
@@ -104,20 +100,18 @@ export const unknownProperty: Rule = {
     description: 'An attribute that is not a property of the schema (names are case-sensitive); IIS ignores it.',
     sources: [SCHEMA_PAGE, FORMAT, 'misconfigs.md #30'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      for (const attr of ctx.model.properties(key)) {
-        if (ctx.catalog.property(attr.name)) continue;
-        const { text, suggestions } = propertyHint(ctx, key, attr.name);
-        const caseOnly = ctx.catalog.propertyIgnoringCase(attr.name);
-        const why = caseOnly
-          ? `${attr.name} differs from ${caseOnly.name} only in case, and MetaBase.xml names are case-sensitive, so IIS does not recognise it.`
-          : `${attr.name} is not a metabase property, so IIS ignores it. Custom properties belong in a <Custom> element.`;
-        ctx.reportName(key, attr, `${why}${caseOnly ? '' : text}`, {
-          property: attr.name,
-          data: { suggestions },
-        });
-      }
+  checkKey(ctx, key) {
+    for (const attr of ctx.model.properties(key)) {
+      if (ctx.catalog.property(attr.name)) continue;
+      const { text, suggestions } = propertyHint(ctx, key, attr.name);
+      const caseOnly = ctx.catalog.propertyIgnoringCase(attr.name);
+      const why = caseOnly
+        ? `${attr.name} differs from ${caseOnly.name} only in case, and MetaBase.xml names are case-sensitive, so IIS does not recognise it.`
+        : `${attr.name} is not a metabase property, so IIS ignores it. Custom properties belong in a <Custom> element.`;
+      ctx.reportName(key, attr, `${why}${caseOnly ? '' : text}`, {
+        property: attr.name,
+        data: { suggestions },
+      });
     }
   },
 };
@@ -136,20 +130,18 @@ export const propertyNotAllowed: Rule = {
     description: 'A property that MBSchema.xml does not allow on this key type.',
     sources: [SCHEMA_PAGE],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      if (!ctx.catalog.keyType(key.keyType)) continue;
-      for (const attr of ctx.model.properties(key)) {
-        const p = ctx.catalog.property(attr.name);
-        if (!p || ctx.catalog.allowsProperty(key.keyType, p)) continue;
-        if (ctx.catalog.level(p) === 'pool') continue; // reported by pool-property-outside-pool
-        const homes = sameFamilyFirst(key.keyType, p.keyTypes);
-        const where = homes.length > 0 ? ` It belongs on ${homes.slice(0, 4).join(', ')}${homes.length > 4 ? '…' : ''}.` : ' The schema assigns it to no key type.';
-        ctx.reportAttr(key, attr, `${attr.name} is not a property of <${key.keyType}> in the IIS schema, so IIS does not read it here.${where}`, {
-          property: attr.name,
-          data: { keyTypes: p.keyTypes },
-        });
-      }
+  checkKey(ctx, key) {
+    if (!ctx.catalog.keyType(key.keyType)) return;
+    for (const attr of ctx.model.properties(key)) {
+      const p = ctx.catalog.property(attr.name);
+      if (!p || ctx.catalog.allowsProperty(key.keyType, p)) continue;
+      if (ctx.catalog.level(p) === 'pool') continue; // reported by pool-property-outside-pool
+      const homes = sameFamilyFirst(key.keyType, p.keyTypes);
+      const where = homes.length > 0 ? ` It belongs on ${homes.slice(0, 4).join(', ')}${homes.length > 4 ? '…' : ''}.` : ' The schema assigns it to no key type.';
+      ctx.reportAttr(key, attr, `${attr.name} is not a property of <${key.keyType}> in the IIS schema, so IIS does not read it here.${where}`, {
+        property: attr.name,
+        data: { keyTypes: p.keyTypes },
+      });
     }
   },
 };
@@ -161,16 +153,14 @@ export const poolPropertyOutsidePool: Rule = {
     description: 'An application-pool property set on a key that is not an application pool.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524663(v=vs.90)', SCHEMA_PAGE],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      if (!ctx.catalog.keyType(key.keyType) || key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') continue;
-      for (const attr of ctx.model.properties(key)) {
-        const p = ctx.catalog.property(attr.name);
-        if (!p || ctx.catalog.level(p) !== 'pool' || ctx.catalog.allowsProperty(key.keyType, p)) continue;
-        ctx.reportAttr(key, attr, `${attr.name} is an application-pool setting; on <${key.keyType}> it has no effect. Set it on the pool (IIsApplicationPool) that serves these applications, or on /LM/W3SVC/AppPools for every pool.`, {
-          property: attr.name,
-        });
-      }
+  checkKey(ctx, key) {
+    if (!ctx.catalog.keyType(key.keyType) || key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') return;
+    for (const attr of ctx.model.properties(key)) {
+      const p = ctx.catalog.property(attr.name);
+      if (!p || ctx.catalog.level(p) !== 'pool' || ctx.catalog.allowsProperty(key.keyType, p)) continue;
+      ctx.reportAttr(key, attr, `${attr.name} is an application-pool setting; on <${key.keyType}> it has no effect. Set it on the pool (IIsApplicationPool) that serves these applications, or on /LM/W3SVC/AppPools for every pool.`, {
+        property: attr.name,
+      });
     }
   },
 };
@@ -182,39 +172,37 @@ export const invalidValue: Rule = {
     description: 'A value of the wrong type: a DWORD that is not a number, a BOOL that is not TRUE/FALSE, an unknown flag name.',
     sources: [FORMAT, 'misconfigs.md #30'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      for (const attr of ctx.model.properties(key)) {
-        const p = ctx.catalog.property(attr.name);
-        if (!p || attr.valueStart < 0) continue;
-        const raw = ctx.model.valueOf(key.element, attr);
-        const res = checkValue(p, raw);
-        if (res.ok) continue;
-        let message: string;
-        const data: Record<string, unknown> = { problem: res.problem };
-        switch (res.problem) {
-          case 'not-a-bool':
-            message = `${attr.name} is a BOOL: write TRUE or FALSE, not "${raw}". IIS cannot read this value and logs an error, so the property is lost.`;
-            data.replacement = res.suggestion;
-            break;
-          case 'unknown-flag': {
-            const names = p.flags?.map((f) => f.name) ?? [];
-            message = `${res.detail} is not a flag of ${attr.name}. Valid flags: ${names.slice(0, 8).join(', ')}${names.length > 8 ? '…' : ''}.`;
-            data.unknownFlags = res.detail;
-            break;
-          }
-          case 'too-large':
-            message = `${attr.name} is larger than a DWORD can hold (4294967295).`;
-            data.replacement = '4294967295';
-            break;
-          default: {
-            message = `${attr.name} is a number (DWORD): "${raw}" is not a decimal value. IIS cannot read it and logs an error, so the property is lost.`;
-            const fallback = p.schemaDefault !== undefined && parseDword(p.schemaDefault) !== undefined ? p.schemaDefault : undefined;
-            if (fallback !== undefined) data.replacement = fallback;
-          }
+  checkKey(ctx, key) {
+    for (const attr of ctx.model.properties(key)) {
+      const p = ctx.catalog.property(attr.name);
+      if (!p || attr.valueStart < 0) continue;
+      const raw = ctx.model.valueOf(key.element, attr);
+      const res = checkValue(p, raw);
+      if (res.ok) continue;
+      let message: string;
+      const data: Record<string, unknown> = { problem: res.problem };
+      switch (res.problem) {
+        case 'not-a-bool':
+          message = `${attr.name} is a BOOL: write TRUE or FALSE, not "${raw}". IIS cannot read this value and logs an error, so the property is lost.`;
+          data.replacement = res.suggestion;
+          break;
+        case 'unknown-flag': {
+          const names = p.flags?.map((f) => f.name) ?? [];
+          message = `${res.detail} is not a flag of ${attr.name}. Valid flags: ${names.slice(0, 8).join(', ')}${names.length > 8 ? '…' : ''}.`;
+          data.unknownFlags = res.detail;
+          break;
         }
-        ctx.reportValue(key, attr, message, { property: attr.name, data });
+        case 'too-large':
+          message = `${attr.name} is larger than a DWORD can hold (4294967295).`;
+          data.replacement = '4294967295';
+          break;
+        default: {
+          message = `${attr.name} is a number (DWORD): "${raw}" is not a decimal value. IIS cannot read it and logs an error, so the property is lost.`;
+          const fallback = p.schemaDefault !== undefined && parseDword(p.schemaDefault) !== undefined ? p.schemaDefault : undefined;
+          if (fallback !== undefined) data.replacement = fallback;
+        }
       }
+      ctx.reportValue(key, attr, message, { property: attr.name, data });
     }
   },
 };
@@ -226,24 +214,22 @@ export const valueOutOfRange: Rule = {
     description: 'A number outside the range MBSchema.xml allows for the property.',
     sources: [SCHEMA_PAGE, 'misconfigs.md #12'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      for (const attr of ctx.model.properties(key)) {
-        const p = ctx.catalog.property(attr.name);
-        if (!p || p.type !== 'DWORD' || p.flags || (p.min === undefined && p.max === undefined) || attr.valueStart < 0) continue;
-        const n = parseDword(ctx.model.valueOf(key.element, attr));
-        if (n === undefined) continue;
-        const low = p.min !== undefined && n < p.min;
-        const high = p.max !== undefined && n > p.max;
-        if (!low && !high) continue;
-        const bound = low ? p.min! : p.max!;
-        const range = `${p.min ?? 0}–${p.max ?? 4294967295}`;
-        const unit = p.facts?.units ? ` ${p.facts.units}` : '';
-        ctx.reportValue(key, attr, `${attr.name}="${n}" is outside the allowed range ${range}${unit}. IIS rejects a value outside this range when it reads the metabase and logs an event.`, {
-          property: attr.name,
-          data: { bound, schemaDefault: p.schemaDefault, min: p.min, max: p.max },
-        });
-      }
+  checkKey(ctx, key) {
+    for (const attr of ctx.model.properties(key)) {
+      const p = ctx.catalog.property(attr.name);
+      if (!p || p.type !== 'DWORD' || p.flags || (p.min === undefined && p.max === undefined) || attr.valueStart < 0) continue;
+      const n = parseDword(ctx.model.valueOf(key.element, attr));
+      if (n === undefined) continue;
+      const low = p.min !== undefined && n < p.min;
+      const high = p.max !== undefined && n > p.max;
+      if (!low && !high) continue;
+      const bound = low ? p.min! : p.max!;
+      const range = `${p.min ?? 0}–${p.max ?? 4294967295}`;
+      const unit = p.facts?.units ? ` ${p.facts.units}` : '';
+      ctx.reportValue(key, attr, `${attr.name}="${n}" is outside the allowed range ${range}${unit}. IIS rejects a value outside this range when it reads the metabase and logs an event.`, {
+        property: attr.name,
+        data: { bound, schemaDefault: p.schemaDefault, min: p.min, max: p.max },
+      });
     }
   },
 };
@@ -255,18 +241,16 @@ export const unknownEnumValue: Rule = {
     description: 'A number that is not one of the documented values of an enumerated property.',
     sources: [SCHEMA_PAGE],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      for (const attr of ctx.model.properties(key)) {
-        const p = ctx.catalog.property(attr.name);
-        const values = p?.facts?.enumValues;
-        if (!p || !values || p.type !== 'DWORD' || attr.valueStart < 0) continue;
-        const n = parseDword(ctx.model.valueOf(key.element, attr));
-        if (n === undefined || values.some((v) => v.value === n)) continue;
-        if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) continue; // value-out-of-range
-        const list = values.map((v) => `${v.value} (${v.name})`).join(', ');
-        ctx.reportValue(key, attr, `${attr.name}="${n}" is not a documented value. Use one of ${list}.`, { property: attr.name });
-      }
+  checkKey(ctx, key) {
+    for (const attr of ctx.model.properties(key)) {
+      const p = ctx.catalog.property(attr.name);
+      const values = p?.facts?.enumValues;
+      if (!p || !values || p.type !== 'DWORD' || attr.valueStart < 0) continue;
+      const n = parseDword(ctx.model.valueOf(key.element, attr));
+      if (n === undefined || values.some((v) => v.value === n)) continue;
+      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) continue; // value-out-of-range
+      const list = values.map((v) => `${v.value} (${v.name})`).join(', ');
+      ctx.reportValue(key, attr, `${attr.name}="${n}" is not a documented value. Use one of ${list}.`, { property: attr.name });
     }
   },
 };
@@ -278,22 +262,20 @@ export const invalidCustomProperty: Rule = {
     description: 'A <Custom> property element without a Name, a numeric ID or a Type.',
     sources: [FORMAT],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      for (const custom of ctx.model.customs(key)) {
-        const el = custom.element;
-        const missing: string[] = [];
-        if (!custom.name) missing.push('Name');
-        if (custom.id === undefined) missing.push('ID');
-        if (!findAttr(el, 'Type')) missing.push('Type');
-        if (missing.length === 0) continue;
-        ctx.report({
-          start: el.start + 1,
-          end: el.nameEnd,
-          key,
-          message: `This <Custom> property lacks ${missing.join(', ')}; IIS needs at least a Name, a numeric ID and a Type to load a custom property.`,
-        });
-      }
+  checkKey(ctx, key) {
+    for (const custom of ctx.model.customs(key)) {
+      const el = custom.element;
+      const missing: string[] = [];
+      if (!custom.name) missing.push('Name');
+      if (custom.id === undefined) missing.push('ID');
+      if (!findAttr(el, 'Type')) missing.push('Type');
+      if (missing.length === 0) continue;
+      ctx.report({
+        start: el.start + 1,
+        end: el.nameEnd,
+        key,
+        message: `This <Custom> property lacks ${missing.join(', ')}; IIS needs at least a Name, a numeric ID and a Type to load a custom property.`,
+      });
     }
   },
 };
@@ -350,15 +332,13 @@ export const locationMismatch: Rule = {
     description: 'A Location that does not fit its key type (pools under /LM/W3SVC/AppPools/, sites at /LM/W3SVC/<n>, ...).',
     sources: [STRUCTURE_PAGE, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525303(v=vs.90)'],
   },
-  check(ctx) {
-    for (const key of ctx.model.keys) {
-      const shape = LOCATION_SHAPES[key.keyType];
-      if (!shape || !key.path || shape.test(key.path)) continue;
-      const extra = key.keyType === 'IIsApplicationPool' ? ` Applications name a pool by the last part of this path (AppPoolId="${lastSegment(key.location) || DEFAULT_APP_POOL}"), and IIS looks for pools only under /LM/W3SVC/AppPools.` : '';
-      ctx.reportValue(key, key.locationAttr!, `A <${key.keyType}> belongs at ${shape.expected}, not at "${key.location}".${extra}`, {
-        data: { expected: shape.expected },
-      });
-    }
+  checkKey(ctx, key) {
+    const shape = LOCATION_SHAPES[key.keyType];
+    if (!shape || !key.path || shape.test(key.path)) return;
+    const extra = key.keyType === 'IIsApplicationPool' ? ` Applications name a pool by the last part of this path (AppPoolId="${lastSegment(key.location) || DEFAULT_APP_POOL}"), and IIS looks for pools only under /LM/W3SVC/AppPools.` : '';
+    ctx.reportValue(key, key.locationAttr!, `A <${key.keyType}> belongs at ${shape.expected}, not at "${key.location}".${extra}`, {
+      data: { expected: shape.expected },
+    });
   },
 };
 
