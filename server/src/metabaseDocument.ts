@@ -2,7 +2,13 @@
  * One parsed version of a metabase document: text, line index, syntax tree and model. Every
  * feature of the language service works on this object, so a version is parsed once however many
  * requests arrive for it.
+ *
+ * `update` makes the next version from LSP content changes without starting over: the line index
+ * and the syntax tree are updated around each edit (parser/incremental.ts), the model swaps the
+ * keys of the rescanned elements, and the per-key validation cache moves along. The previous
+ * version shares those structures and must not be used after `update`.
  */
+import { reparseRegion } from './parser/incremental';
 import { LineIndex } from './parser/lineIndex';
 import { scan } from './parser/scanner';
 import type { XmlDocument } from './parser/xmlTypes';
@@ -10,11 +16,22 @@ import { MetabaseModel } from './model/metabaseModel';
 import type { SchemaCatalog } from './schema/catalog';
 import type { ValidationCache } from './features/validation';
 
+export interface TextChange {
+  /** Absent for a whole-text replacement. */
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  text: string;
+}
+
+/** More edits than this in one change (a reformat, a search-and-replace) parse the file again. */
+const MAX_INCREMENTAL_EDITS = 64;
+
 export class MetabaseDocument {
   private modelCache: MetabaseModel | undefined;
   private linesCache: LineIndex | undefined;
   /** Key-rule findings, carried from version to version (see features/validation.ts). */
   validationCache: ValidationCache | undefined;
+  /** Set by update(): how the last change was applied (for tests and the benchmark). */
+  lastUpdate: { incremental: boolean; rescanned: number } | undefined;
 
   constructor(
     readonly uri: string,
@@ -27,8 +44,8 @@ export class MetabaseDocument {
     this.linesCache = lines;
   }
 
-  static parse(uri: string, version: number, text: string, catalog: SchemaCatalog): MetabaseDocument {
-    return new MetabaseDocument(uri, version, text, scan(text), catalog);
+  static parse(uri: string, version: number, text: string, catalog: SchemaCatalog, lines?: LineIndex): MetabaseDocument {
+    return new MetabaseDocument(uri, version, text, scan(text), catalog, lines);
   }
 
   get lines(): LineIndex {
@@ -41,5 +58,49 @@ export class MetabaseDocument {
 
   offsetAt(position: { line: number; character: number }): number {
     return this.lines.offsetAt(position);
+  }
+
+  /** The next version after `changes` (in LSP order: each range refers to the text after the previous change). */
+  update(version: number, changes: readonly TextChange[]): MetabaseDocument {
+    let text = this.text;
+    let lines = this.lines;
+    let incremental = changes.length <= MAX_INCREMENTAL_EDITS;
+    let rescanned = 0;
+    const model = this.modelCache;
+    const cache = this.validationCache;
+    for (const c of changes) {
+      if (!c.range) {
+        text = c.text;
+        lines = new LineIndex(text);
+        incremental = false;
+        continue;
+      }
+      const start = lines.offsetAt(c.range.start);
+      const end = Math.max(start, lines.offsetAt(c.range.end));
+      const next = text.slice(0, start) + c.text + text.slice(end);
+      lines = lines.update(next, start, end, c.text.length);
+      if (incremental) {
+        const r = reparseRegion(this.xml, next, start, end, c.text.length);
+        if (!r) incremental = false;
+        else {
+          rescanned += r.end - r.start;
+          if (model) {
+            const { gone } = model.applyChanges(next, this.xml, r.removed, r.added);
+            cache?.forget(gone);
+          }
+        }
+      }
+      text = next;
+    }
+    let doc: MetabaseDocument;
+    if (incremental) {
+      doc = new MetabaseDocument(this.uri, version, text, this.xml, this.catalog, lines);
+      doc.modelCache = model;
+      doc.validationCache = cache;
+    } else {
+      doc = MetabaseDocument.parse(this.uri, version, text, this.catalog, lines);
+    }
+    doc.lastUpdate = { incremental, rescanned };
+    return doc;
   }
 }

@@ -92,9 +92,10 @@ export class MetabaseModel {
   readonly keys: MetabaseKey[] = [];
   /** First key for each normalised path. */
   readonly byPath = new Map<string, MetabaseKey>();
-  /** Keys whose path an earlier key already has. */
-  readonly duplicates: MetabaseKey[] = [];
+  /** Every key of each path, in document order (more than one = a duplicate Location). */
+  private readonly pathKeys = new Map<string, MetabaseKey[]>();
   readonly keyByElement = new Map<XmlElement, MetabaseKey>();
+  private duplicatesCache: MetabaseKey[] | undefined;
   private poolsCache: Map<string, MetabaseKey> | undefined;
   private appsByPoolCache: Map<string, MetabaseKey[]> | undefined;
   private appsCache: MetabaseKey[] | undefined;
@@ -102,25 +103,65 @@ export class MetabaseModel {
   private readonly bindingsCache = new Map<MetabaseKey, { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] }>();
 
   constructor(
-    readonly text: string,
-    readonly xml: XmlDocument,
+    public text: string,
+    public xml: XmlDocument,
     readonly catalog: SchemaCatalog,
   ) {
     for (const el of xml.elements) {
-      if (!isKeyElementName(el.name)) continue;
-      // A key nested in another key only happens in broken files; the scanner reports it.
-      // Read Location straight from the attribute table: building attribute objects for every
-      // key here would cost as much as the scan.
-      const li = el.attributeIndex('Location');
-      const location = li >= 0 ? this.rawSpanValue(el, el.table.valueStart(li), el.table.valueEnd(li)) : '';
-      const key = new MetabaseKey(el, location, li >= 0 ? normalizePath(location) : '', this.keys.length);
+      const key = this.keyFor(el, this.keys.length);
+      if (!key) continue;
       this.keys.push(key);
-      this.keyByElement.set(el, key);
-      if (!key.path) continue;
-      if (this.byPath.has(key.path)) this.duplicates.push(key);
-      else this.byPath.set(key.path, key);
+      this.register(key);
     }
-    // Parent = the key whose path is the longest proper prefix (missing levels are skipped).
+    this.linkAll();
+  }
+
+  /** A key for a key element (not configuration, MBProperty or Custom). */
+  private keyFor(el: XmlElement, index: number): MetabaseKey | undefined {
+    if (!isKeyElementName(el.name)) return undefined;
+    // A key nested in another key only happens in broken files; the scanner reports it.
+    // Read Location straight from the attribute table: building attribute objects for every
+    // key here would cost as much as the scan.
+    const li = el.attributeIndex('Location');
+    const location = li >= 0 ? this.rawSpanValue(el, el.table.valueStart(li), el.table.valueEnd(li)) : '';
+    return new MetabaseKey(el, location, li >= 0 ? normalizePath(location) : '', index);
+  }
+
+  private register(key: MetabaseKey): void {
+    this.keyByElement.set(key.element, key);
+    if (!key.path) return;
+    const list = this.pathKeys.get(key.path);
+    if (list) {
+      // Keep document order: a key re-inserted by an edit may come before the others.
+      let i = list.length;
+      while (i > 0 && list[i - 1].index > key.index) i--;
+      list.splice(i, 0, key);
+      this.byPath.set(key.path, list[0]);
+    } else {
+      this.pathKeys.set(key.path, [key]);
+      this.byPath.set(key.path, key);
+    }
+  }
+
+  private unregister(key: MetabaseKey): void {
+    this.keyByElement.delete(key.element);
+    if (!key.path) return;
+    const list = this.pathKeys.get(key.path);
+    if (!list) return;
+    const i = list.indexOf(key);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) {
+      this.pathKeys.delete(key.path);
+      this.byPath.delete(key.path);
+    } else this.byPath.set(key.path, list[0]);
+  }
+
+  /** Parent = the key whose path is the longest proper prefix (missing levels are skipped). */
+  private linkAll(): void {
+    for (const key of this.keys) {
+      key.parent = null;
+      key.children = [];
+    }
     for (const key of this.keys) {
       if (!key.path || this.byPath.get(key.path) !== key) continue;
       for (let p = parentPath(key.path); p !== undefined; p = parentPath(p)) {
@@ -132,6 +173,81 @@ export class MetabaseModel {
         }
       }
     }
+  }
+
+  /** Keys whose path an earlier key already has. */
+  get duplicates(): MetabaseKey[] {
+    if (!this.duplicatesCache) {
+      const out: MetabaseKey[] = [];
+      for (const list of this.pathKeys.values()) if (list.length > 1) out.push(...list.slice(1));
+      this.duplicatesCache = out.sort((a, b) => a.index - b.index);
+    }
+    return this.duplicatesCache;
+  }
+
+  /**
+   * Brings the model in line with an edit that replaced `removed` elements by `added` ones (see
+   * parser/incremental.ts): the keys of those elements are swapped, everything else keeps its
+   * key objects. Returns the keys that left and the keys that came, and whether the tree of
+   * paths changed (then every parent link was recomputed).
+   */
+  applyChanges(text: string, xml: XmlDocument, removed: readonly XmlElement[], added: readonly XmlElement[]): { gone: MetabaseKey[]; fresh: MetabaseKey[]; structural: boolean } {
+    this.text = text;
+    this.xml = xml;
+    const gone = removed.map((el) => this.keyByElement.get(el)).filter((k): k is MetabaseKey => !!k);
+    const at = gone.length > 0 ? gone[0].index : this.insertionIndex(added);
+    const fresh: MetabaseKey[] = [];
+    for (const el of added) {
+      const key = this.keyFor(el, at + fresh.length);
+      if (key) fresh.push(key);
+    }
+    for (const k of gone) this.unregister(k);
+    this.keys.splice(at, gone.length, ...fresh);
+    for (let i = at; i < this.keys.length; i++) this.keys[i].index = i;
+    for (const k of fresh) this.register(k);
+    for (const k of gone) {
+      this.scriptMapsCache.delete(k);
+      this.bindingsCache.delete(k);
+    }
+    // Same paths and types in the same order: swap the new keys into the old ones' places.
+    const structural = gone.length !== fresh.length || gone.some((g, i) => g.path !== fresh[i].path || g.keyType !== fresh[i].keyType);
+    if (structural) {
+      this.linkAll();
+    } else {
+      const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
+      const mapped = (k: MetabaseKey | null): MetabaseKey | null => (k ? (swap.get(k) ?? k) : null);
+      for (let i = 0; i < gone.length; i++) {
+        const g = gone[i];
+        const f = fresh[i];
+        f.parent = mapped(g.parent);
+        f.children = g.children.length > 0 ? g.children.map((c) => mapped(c)!) : f.children;
+        for (const c of f.children) c.parent = f;
+        const p = f.parent;
+        if (p && !swap.has(g.parent!)) {
+          const i2 = p.children.indexOf(g);
+          if (i2 >= 0) p.children[i2] = f;
+        }
+      }
+    }
+    this.duplicatesCache = undefined;
+    this.poolsCache = undefined;
+    this.appsCache = undefined;
+    this.appsByPoolCache = undefined;
+    return { gone, fresh, structural };
+  }
+
+  /** Where keys for `added` elements go when no key was removed: after the keys before them. */
+  private insertionIndex(added: readonly XmlElement[]): number {
+    const first = added.find((el) => isKeyElementName(el.name));
+    if (!first) return this.keys.length;
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keys[mid].element.start < first.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Decoded value of an attribute of `el`. */
