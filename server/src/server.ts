@@ -3,8 +3,7 @@
  * service (languageService.ts) through lsp/handlers.ts. Runs over IPC when VS Code starts it and
  * over --stdio for any other editor (`iis6-metabase-language-server --stdio`).
  */
-import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeActionKind, createConnection, ProposedFeatures, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { getMetabaseLanguageService } from './languageService';
 import { DocumentStore } from './lsp/documentStore';
 import { Handlers } from './lsp/handlers';
@@ -13,13 +12,12 @@ import { ValidationScheduler } from './lsp/validationScheduler';
 import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
 const ls = getMetabaseLanguageService();
 const store = new DocumentStore(ls);
-const handlers = new Handlers(connection, documents, store, ls);
-const validation = new ValidationScheduler(connection, documents, store, ls, (p) => handlers.notifyLimit(p));
+const handlers = new Handlers(connection, store, ls);
+const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p));
 const settings = new SettingsManager(connection, ls, () => {
-  store.clear();
+  store.reparseAll();
   validation.revalidateAll();
 });
 
@@ -27,7 +25,7 @@ connection.onInitialize((params): InitializeResult => {
   settings.initialize(params);
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['<', '"', '|', ' ', '/'] },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -46,12 +44,17 @@ connection.onInitialized(() => settings.initialized());
 connection.onDidChangeConfiguration(() => void settings.reload());
 handlers.register();
 
-documents.onDidChangeContent((e) => validation.schedule(e.document));
-documents.onDidClose((e) => {
-  store.delete(e.document.uri);
-  handlers.forget(e.document.uri);
-  validation.clear(e.document.uri);
+connection.onDidOpenTextDocument(({ textDocument: d }) => {
+  store.open(d.uri, d.version, d.text);
+  validation.schedule(d.uri, 0);
+});
+connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+  if (store.change(d.uri, d.version ?? 0, contentChanges)) validation.schedule(d.uri);
+});
+connection.onDidCloseTextDocument(({ textDocument: d }) => {
+  store.close(d.uri);
+  handlers.forget(d.uri);
+  validation.clear(d.uri);
 });
 
-documents.listen(connection);
 connection.listen();

@@ -3,8 +3,7 @@
  * throws to the connection: an unknown document gives an empty result, and an internal error is
  * logged and answered with the empty result too, so one bad request cannot take the server down.
  */
-import { ResponseError, ErrorCodes, type Connection, type TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ResponseError, ErrorCodes, type Connection } from 'vscode-languageserver/node';
 import type { MetabaseLanguageService } from '../languageService';
 import type { MetabaseDocument } from '../metabaseDocument';
 import { RenameError } from '../features/navigation';
@@ -26,15 +25,12 @@ export class Handlers {
 
   constructor(
     private readonly connection: Connection,
-    private readonly documents: TextDocuments<TextDocument>,
     private readonly store: DocumentStore,
     private readonly ls: MetabaseLanguageService,
   ) {}
 
   private parsed(uri: string | undefined): MetabaseDocument | undefined {
-    if (typeof uri !== 'string') return undefined;
-    const doc = this.documents.get(uri);
-    return doc ? this.store.get(doc) : undefined;
+    return typeof uri === 'string' ? this.store.get(uri) : undefined;
   }
 
   /** Runs `fn` on the parsed document, or returns `empty` (unknown document, bad params, internal error). */

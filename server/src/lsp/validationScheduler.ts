@@ -1,10 +1,10 @@
 /**
  * Debounced validation: each change restarts a short timer per document; when it fires, the
- * current version is validated (on the cached parse) and published. A newer version arriving in
- * the meantime simply reschedules, so stale results are never published.
+ * current version is validated (on its parse, with the key-rule cache carried over from earlier
+ * versions) and published. A newer version arriving in the meantime simply reschedules, so stale
+ * results are never published.
  */
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Connection } from 'vscode-languageserver/node';
 import type { MetabaseLanguageService } from '../languageService';
 import type { LimitReachedParams } from '../protocol';
 import type { DocumentStore } from './documentStore';
@@ -16,27 +16,27 @@ export class ValidationScheduler {
 
   constructor(
     private readonly connection: Connection,
-    private readonly documents: TextDocuments<TextDocument>,
     private readonly store: DocumentStore,
     private readonly ls: MetabaseLanguageService,
     private readonly onLimit: (params: LimitReachedParams) => void,
     private readonly delay = VALIDATION_DELAY_MS,
   ) {}
 
-  schedule(doc: TextDocument): void {
-    const pending = this.timers.get(doc.uri);
+  /** Validates after the debounce delay (0 when a document was just opened: nothing to wait for). */
+  schedule(uri: string, delay = this.delay): void {
+    const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.set(
-      doc.uri,
+      uri,
       setTimeout(() => {
-        this.timers.delete(doc.uri);
-        this.run(doc.uri);
-      }, this.delay),
+        this.timers.delete(uri);
+        this.run(uri);
+      }, delay),
     );
   }
 
   revalidateAll(): void {
-    for (const doc of this.documents.all()) this.schedule(doc);
+    for (const doc of this.store.all()) this.schedule(doc.uri);
   }
 
   clear(uri: string): void {
@@ -47,11 +47,10 @@ export class ValidationScheduler {
   }
 
   private run(uri: string): void {
-    const doc = this.documents.get(uri);
+    const doc = this.store.get(uri);
     if (!doc) return;
     try {
-      const parsed = this.store.get(doc);
-      const result = this.ls.validate(parsed);
+      const result = this.ls.validate(doc);
       void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: result.diagnostics });
       if (result.truncated > 0) {
         const shown = result.diagnostics.length;
