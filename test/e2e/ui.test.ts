@@ -1,0 +1,176 @@
+/**
+ * UI test in a real VS Code workbench (code-server 4.100.3 = VS Code 1.100.3) driven by Debian chromium
+ * through playwright-core. The extension is installed the production way: `vsce package
+ * --no-dependencies` (dist/ is bundled) and `code-server --install-extension x.vsix`.
+ * Screenshots go to test-results/screenshots/ui-*.png.
+ *
+ *   node --import tsx --test test/e2e/ui.test.ts
+ *
+ * Needs `npm run build` and scripts/e2e/install-code-server.sh. IIS6_E2E_VSIX=<file> skips packaging.
+ * The steps run in order and share one workbench; add tests for later features (commands, tree view)
+ * at the end, using the helpers in lib/workbench.ts.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from './lib/browser';
+import { startCodeServer, installVsix, type EditorServer } from './lib/editorServer';
+import { exampleMetabase, repoRoot, requireBuiltExtension, screenshotsDir } from './lib/env';
+import { discardSavedLogs, makeTempDir, run, saveLogs, since } from './lib/processes';
+import {
+  activeEditor,
+  goToLine,
+  hoverAndWait,
+  openFromExplorer,
+  openWorkbench,
+  problemsRow,
+  screenshot,
+  squiggleOnLine,
+  waitForLanguageMode,
+} from './lib/workbench';
+import { createWorkspace } from './lib/workspace';
+
+const pkgJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
+const pkg = pkgJson as { publisher: string; name: string; version: string };
+const vsceBin = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+
+/** 1-based line and column of `text` in the example file. */
+function lineColOf(text: string): { line: number; column: number } {
+  const lines = readFileSync(exampleMetabase, 'utf8').split(/\r?\n/);
+  const i = lines.findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${text} not in ${exampleMetabase}`);
+  return { line: i + 1, column: lines[i]!.indexOf(text) + 1 };
+}
+
+const start = performance.now();
+const log = (msg: string): void => void process.stderr.write(`[e2e ui ${since(start)}] ${msg}\n`);
+
+describe('VS Code UI (code-server, installed .vsix)', () => {
+  let root: string;
+  let failed = false;
+  let vsix: string;
+  let server: EditorServer | undefined;
+  let browser: Browser | undefined;
+  let page_: Page | undefined;
+  /** The workbench page; fails clearly when an earlier step could not open it. */
+  const workbench = (): Page => {
+    assert.ok(page_, 'the workbench is not open (an earlier step failed)');
+    return page_;
+  };
+
+  /** A step; on failure it saves test-results/screenshots/failed-<step>.png (and, at the end, the logs) before rethrowing. */
+  const step = (name: string, fn: () => Promise<void>): void => {
+    test(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        if (page_) {
+          const file = await screenshot(page_, `failed-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => undefined);
+          if (file) log(`failure screenshot: ${path.relative(repoRoot, file)}`);
+        }
+        failed = true;
+        throw e;
+      }
+    });
+  };
+
+  before(() => {
+    requireBuiltExtension();
+    root = makeTempDir('iis6-e2e-ui-');
+    // Failure screenshots of earlier runs would mislead.
+    if (existsSync(screenshotsDir)) for (const f of readdirSync(screenshotsDir)) if (f.startsWith('failed-')) rmSync(path.join(screenshotsDir, f));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    log('stopped');
+    if (failed && root) log(`logs saved to ${path.relative(repoRoot, saveLogs(root, 'ui'))}`);
+    else if (!failed) discardSavedLogs('ui');
+  });
+
+  step('vsce packages a .vsix with the bundled dist/ and no sources', async () => {
+    if (process.env.IIS6_E2E_VSIX) {
+      vsix = path.resolve(process.env.IIS6_E2E_VSIX);
+      return;
+    }
+    const ls = await run(process.execPath, [vsceBin, 'ls', '--no-dependencies'], { cwd: repoRoot });
+    assert.equal(ls.code, 0, ls.output);
+    const files = ls.output.split('\n').map((l) => l.trim()).filter(Boolean);
+    // Everything package.json points at ("./dist/client.js", grammars, snippets, icon...) must be packaged.
+    const referenced = new Set(['package.json', 'dist/client.js', 'dist/server.js']);
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string' && v.startsWith('./')) referenced.add(path.posix.normalize(v.slice(2)));
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(pkgJson);
+    if (typeof pkgJson.icon === 'string') referenced.add(path.posix.normalize(pkgJson.icon));
+    for (const f of referenced) {
+      assert.ok(files.some((x) => x === f || x.startsWith(`${f}/`)), `${f} (referenced by package.json) is missing from the .vsix; see .vscodeignore:\n${ls.output}`);
+    }
+    const unwanted = files.filter((f) => /^(node_modules|client|server|test|scripts|bench|out|test-results)\/|\.map$|\.ts$/.test(f));
+    assert.deepEqual(unwanted, [], 'the .vsix should hold only the bundle and metadata (see .vscodeignore)');
+
+    vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+    const packaged = await run(process.execPath, [vsceBin, 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot });
+    assert.equal(packaged.code, 0, packaged.output);
+    log(`packaged ${path.basename(vsix)}`);
+  });
+
+  step('code-server installs the .vsix and starts with a fresh profile', async () => {
+    assert.ok(vsix, 'no .vsix (previous step failed)');
+    await installVsix(root, vsix);
+    server = await startCodeServer({ root });
+    const installed = readdirSync(server.extensionsDir);
+    assert.ok(installed.includes(`${pkg.publisher}.${pkg.name}-${pkg.version}`), `not installed: ${installed.join(', ')}`);
+    browser = await launchBrowser(root);
+    const workspace = createWorkspace(root);
+    await openWorkbench(browser.page, server.workbenchUrl(workspace));
+    page_ = browser.page;
+    log(`workbench up at ${server.baseUrl}`);
+  });
+
+  step('MetaBase.xml opened from the Explorer is an IIS 6 Metabase document', async () => {
+    const page = workbench();
+    await openFromExplorer(page, 'MetaBase.xml');
+    await waitForLanguageMode(page, 'IIS 6 Metabase');
+  });
+
+  step('invalid-value on ServerAutoStart="ture" is squiggled', async () => {
+    const page = workbench();
+    const { line, column } = lineColOf('ServerAutoStart="ture"');
+    await goToLine(page, line, column + 'ServerAutoStart="'.length);
+    const squiggle = await squiggleOnLine(page, line, 'error');
+    assert.ok(await squiggle.isVisible());
+    await screenshot(page, 'ui-01-squiggles');
+    log('squiggle visible');
+  });
+
+  step('the Problems panel lists it', async () => {
+    const page = workbench();
+    const { line } = lineColOf('ServerAutoStart="ture"');
+    // Rows show "<message> iis6-metabase(invalid-value) [Ln 189, Col 20]" (the parentheses come from CSS).
+    const row = await problemsRow(page, new RegExp(`invalid-value[\\s\\S]*Ln ${line},`));
+    const text = (await row.textContent()) ?? '';
+    assert.match(text, /ServerAutoStart[\s\S]*ture/);
+    await row.click(); // selects the row and reveals the line in the editor
+    await page.locator('[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor();
+    await screenshot(page, 'ui-02-problems-panel');
+    log('Problems entry visible');
+  });
+
+  step('hovering the squiggle shows the diagnostic', async () => {
+    const page = workbench();
+    // Keep the cursor line in the editor and the hover out of the panel's way.
+    await activeEditor(page).click({ position: { x: 5, y: 5 } });
+    const { line, column } = lineColOf('ServerAutoStart="ture"');
+    await goToLine(page, line, column + 'ServerAutoStart="'.length);
+    const hover = await hoverAndWait(page, await squiggleOnLine(page, line, 'error'), /invalid-value/);
+    assert.match((await hover.textContent()) ?? '', /ServerAutoStart[\s\S]*ture/);
+    await screenshot(page, 'ui-03-hover');
+    await screenshot(page, 'ui-03-hover-card', hover);
+    log('hover visible');
+  });
+});
