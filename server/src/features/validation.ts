@@ -17,6 +17,7 @@ import type { Finding, RuleContext, Severity, SeveritySetting } from '../rules/r
 import { SuppressionFilter } from '../rules/suppression';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { XmlAttribute } from '../parser/xmlTypes';
+import { detach } from '../util/detach';
 
 export const DIAGNOSTIC_SOURCE = 'iis6-metabase';
 
@@ -119,7 +120,8 @@ export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string)
   let base = 0;
   const keyCtx = makeContext(doc, (f) => {
     const { key: _key, ...rest } = f;
-    fresh.push({ ...rest, rule: current, start: f.start - base, end: f.end - base });
+    // Cached across versions: strings built from the text must not keep the text alive.
+    fresh.push({ ...rest, rule: current, start: f.start - base, end: f.end - base, message: detach(f.message), data: f.data && detachData(f.data) });
   });
   for (const key of model.keys) {
     let list = cache.byKey.get(key);
@@ -137,6 +139,12 @@ export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string)
     for (const f of list) if (enabled(f.rule)) findings.push({ ...f, key, start: at + f.start, end: at + f.end });
   }
   return findings;
+}
+
+function detachData(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) out[k] = typeof v === 'string' ? detach(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? detach(x) : x)) : v;
+  return out;
 }
 
 export function severityOf(ruleId: string, finding: Finding | undefined, settings: ValidationSettings): SeveritySetting {

@@ -8,6 +8,7 @@
  */
 import { parseBindings, parseScriptMaps, type BindingParse, type ScriptMap } from './iisValues';
 import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
+import { detach } from '../util/detach';
 import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
 import type { SchemaCatalog } from '../schema/catalog';
 import { parseDword } from './typedValues';
@@ -123,8 +124,8 @@ export class MetabaseModel {
     // Read Location straight from the attribute table: building attribute objects for every
     // key here would cost as much as the scan.
     const li = el.attributeIndex('Location');
-    const location = li >= 0 ? this.rawSpanValue(el, el.table.valueStart(li), el.table.valueEnd(li)) : '';
-    return new MetabaseKey(el, location, li >= 0 ? normalizePath(location) : '', index);
+    const location = li >= 0 ? detach(this.rawSpanValue(el, el.table.valueStart(li), el.table.valueEnd(li))) : '';
+    return new MetabaseKey(el, location, li >= 0 ? detach(normalizePath(location)) : '', index);
   }
 
   private register(key: MetabaseKey): void {
@@ -401,8 +402,9 @@ export class MetabaseModel {
     if (cached) return cached;
     const attr = findAttr(key.element, 'ScriptMaps');
     if (!attr) return undefined;
-    // Many applications carry the very same list: parse each distinct text once.
-    const raw = rawValue(this, key, attr);
+    // Many applications carry the very same list: parse each distinct text once. (Detached: the
+    // cache outlives this version of the text.)
+    const raw = detach(rawValue(this, key, attr));
     let maps = parsedScriptMaps.get(raw);
     if (!maps) {
       maps = parseScriptMaps(raw);
@@ -417,7 +419,7 @@ export class MetabaseModel {
   bindings(key: MetabaseKey, name: 'ServerBindings' | 'SecureBindings'): BindingParse[] {
     let entry = this.bindingsCache.get(key);
     if (!entry) this.bindingsCache.set(key, (entry = {}));
-    return (entry[name] ??= ((attr) => (attr ? parseBindings(rawValue(this, key, attr)) : []))(findAttr(key.element, name)));
+    return (entry[name] ??= ((attr) => (attr ? parseBindings(detach(rawValue(this, key, attr))) : []))(findAttr(key.element, name)));
   }
 
   /** The ScriptMaps in effect at `key` (set there or inherited), with the key that sets them. */
@@ -446,7 +448,7 @@ export class MetabaseModel {
       const map = new Map<string, MetabaseKey[]>();
       for (const app of this.applications()) {
         if (this.isTemplate(app)) continue;
-        const name = this.poolIdOf(app).name.toLowerCase();
+        const name = detach(this.poolIdOf(app).name.toLowerCase());
         let list = map.get(name);
         if (!list) map.set(name, (list = []));
         list.push(app);
@@ -486,7 +488,7 @@ export function effectiveBool(model: MetabaseModel, key: MetabaseKey, name: stri
 
 export function findAttr(el: XmlElement, name: string): XmlAttribute | undefined {
   const i = el.attributeIndex(name);
-  return i < 0 ? undefined : el.attributes[i - el.firstAttr];
+  return i < 0 ? undefined : el.table.attribute(i);
 }
 
 /** IIS writes TRUE/FALSE; the docs print true/false; some files use 1/0. */

@@ -8,7 +8,7 @@
  * Attributes are stored column-wise in an AttributeTable (one per scan: names plus an Int32Array
  * of offsets), not as one object each: a 25 MB metabase has ~370,000 attributes, and allocating
  * an object per attribute cost more than the whole rest of the scan. `XmlElement.attributes`
- * builds the objects on first use and keeps them.
+ * and `findAttr` build short-lived objects on request.
  */
 
 export interface XmlAttribute {
@@ -109,7 +109,6 @@ export class XmlElement {
   children: XmlElement[] = NO_CHILDREN;
   /** Number of attributes, stored from `firstAttr` in `table`. */
   attrCount = 0;
-  private materialized: XmlAttribute[] | undefined;
 
   constructor(
     /** Interned element name. */
@@ -130,14 +129,14 @@ export class XmlElement {
     this.children.push(child);
   }
 
-  /** The attributes as objects (built on first use). */
+  /**
+   * The attributes as objects, built on each call and not kept: a metabase's 370,000 attribute
+   * objects would otherwise stay in memory for as long as the document is open.
+   */
   get attributes(): readonly XmlAttribute[] {
-    if (!this.materialized) {
-      const list: XmlAttribute[] = new Array(this.attrCount);
-      for (let i = 0; i < this.attrCount; i++) list[i] = this.table.attribute(this.firstAttr + i);
-      this.materialized = list;
-    }
-    return this.materialized;
+    const list: XmlAttribute[] = new Array(this.attrCount);
+    for (let i = 0; i < this.attrCount; i++) list[i] = this.table.attribute(this.firstAttr + i);
+    return list;
   }
 
   /** Index in `table` of the first attribute called `name`, or -1 (no objects built). */

@@ -15,19 +15,22 @@ export function poolKeys(model: MetabaseModel): MetabaseKey[] {
  * however many pools or applications inherit it), or on `fallback` when nothing sets it.
  */
 export class OncePerAttribute {
-  private readonly seen = new Set<XmlAttribute | MetabaseKey>();
+  /** Attribute objects are built per lookup, so attributes are told apart by key and name. */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly ctx: RuleContext) {}
 
   report(eff: EffectiveValue, fallback: MetabaseKey, message: string, extra?: Partial<Omit<Finding, 'rule'>>): void {
     if (eff.from && eff.attr) {
-      if (this.seen.has(eff.attr)) return;
-      this.seen.add(eff.attr);
+      const id = `${eff.from.index}:${eff.attr.name}`;
+      if (this.seen.has(id)) return;
+      this.seen.add(id);
       this.ctx.reportAttr(eff.from, eff.attr, message, extra);
       return;
     }
-    if (this.seen.has(fallback)) return;
-    this.seen.add(fallback);
+    const id = `${fallback.index}:`;
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
     this.ctx.reportKey(fallback, message, extra);
   }
 }
