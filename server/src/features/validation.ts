@@ -11,7 +11,7 @@
  */
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
-import type { IsolationMode, MetabaseKey } from '../model/metabaseModel';
+import type { MetabaseKey, MetabaseModel } from '../model/metabaseModel';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
@@ -56,12 +56,29 @@ const DOCUMENT_RULES = allRules.filter((r) => r.check);
 /** A key rule's finding with offsets relative to the key's element. */
 type CachedFinding = Omit<Finding, 'key'>;
 
-/** Findings of the key rules, per key, valid for one isolation mode and one schema. */
+/**
+ * The document-wide facts key rules may read besides their own key: when any of them changes,
+ * every key is checked again.
+ */
+function validationContext(model: MetabaseModel): string {
+  const pools = model.keyAt('/LM/W3SVC/AppPools');
+  const ws = model.webService();
+  return [
+    model.isolationMode(),
+    model.hasPoolContainer(),
+    [...model.pools().values()].map((p) => model.poolName(p)).join('/'),
+    ws ? (model.get(ws, 'WebSvcExtRestrictionList') ?? '') : '',
+    pools ? (model.get(pools, 'Enable32BitAppOnWin64') ?? '') : '',
+    model.has64BitScriptMaps(),
+  ].join('\u0000');
+}
+
+/** Findings of the key rules, per key, valid for one validation context and one schema. */
 export class ValidationCache {
   readonly byKey = new Map<MetabaseKey, CachedFinding[]>();
 
   constructor(
-    readonly mode: IsolationMode,
+    readonly context: string,
     readonly catalog: SchemaCatalog,
   ) {}
 
@@ -113,9 +130,9 @@ export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string)
     current = rule.meta.id;
     rule.check!(ctx);
   }
-  const mode = model.isolationMode();
+  const context = validationContext(model);
   let cache = doc.validationCache;
-  if (!cache || cache.mode !== mode || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(mode, doc.catalog);
+  if (!cache || cache.context !== context || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(detach(context), doc.catalog);
   let fresh: CachedFinding[] = [];
   let base = 0;
   const keyCtx = makeContext(doc, (f) => {

@@ -35,6 +35,8 @@ export interface Binding {
   ip: string;
   port: number;
   host: string;
+  /** `ip:port:host` as compared between sites (host lower-cased). */
+  id: string;
   entry: ValueEntry;
 }
 
@@ -56,7 +58,7 @@ export function parseBindings(raw: string): BindingParse[] {
       return { ok: false, entry, problem: `"${entry.text}" has "${ip}" where an IPv4 address (or nothing, for all unassigned addresses) belongs` };
     }
     if (/\s/.test(host) || /\s/.test(ip)) return { ok: false, entry, problem: `"${entry.text}" contains a blank; each binding goes on its own line, written without spaces` };
-    return { ok: true, binding: { ip, port: Number(portText), host: host.toLowerCase(), entry } };
+    return { ok: true, binding: { ip, port: Number(portText), host: host.toLowerCase(), id: `${ip}:${Number(portText)}:${host.toLowerCase()}`, entry } };
   });
 }
 
@@ -65,6 +67,8 @@ export interface ScriptMap {
   dll: string;
   flags: number | undefined;
   verbs: string;
+  /** The ASP.NET version the DLL is (undefined for other handlers), worked out once. */
+  aspNet: { version: string; bits: 32 | 64 } | undefined;
   entry: ValueEntry;
 }
 
@@ -74,7 +78,8 @@ export function parseScriptMaps(raw: string): ScriptMap[] {
     const parts = entry.text.split(',');
     if (parts.length < 2) return [];
     const flags = parts[2] !== undefined && /^\d+$/.test(parts[2].trim()) ? Number(parts[2].trim()) : undefined;
-    return [{ extension: parts[0].trim(), dll: parts[1].trim(), flags, verbs: parts.slice(3).join(','), entry }];
+    const dll = parts[1].trim();
+    return [{ extension: parts[0].trim(), dll, flags, verbs: parts.slice(3).join(','), aspNet: aspNetVersion(dll), entry }];
   });
 }
 

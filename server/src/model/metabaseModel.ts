@@ -6,12 +6,12 @@
  * Paths compare case-insensitively (IIS writes both /ROOT and /Root); property and key-type names
  * compare case-sensitively, as IIS reads them.
  */
-import { parseBindings, parseScriptMaps, type BindingParse, type ScriptMap } from './iisValues';
+import { parseBindings, parseRestrictionList, parseScriptMaps, type BindingParse, type RestrictionEntry, type ScriptMap } from './iisValues';
 import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
 import { detach } from '../util/detach';
 import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
 import type { SchemaCatalog } from '../schema/catalog';
-import { parseDword } from './typedValues';
+import { parseDword, parseFlags } from './typedValues';
 
 export interface CustomProperty {
   element: XmlElement;
@@ -52,6 +52,31 @@ export class MetabaseKey {
 }
 
 export type IsolationMode = 'worker' | 'iis5' | 'unset';
+
+/** Attributes the model indexes (rules that look for "every key that sets X" use them). */
+export const INDEXED_ATTRIBUTES = ['AppRoot', 'AppPoolId', 'ScriptMaps', 'ServerBindings', 'SecureBindings', 'AnonymousPasswordSync'] as const;
+export type IndexedAttribute = (typeof INDEXED_ATTRIBUTES)[number];
+
+/** What an application inherits, as the rules need it. */
+export interface AppInfo {
+  /** The pool name in effect (AppPoolId, inherited, default DefaultAppPool), as written. */
+  poolName: string;
+  /** The same, trimmed and lower-cased, to look the pool up. */
+  poolId: string;
+  /** The key that sets AppPoolId; null when the default applies. */
+  poolFrom: MetabaseKey | null;
+  /** The key whose ScriptMaps are in effect. */
+  scriptMapsFrom: MetabaseKey | null;
+  /** The ASP.NET version the application's script maps load (from the .aspx map first). */
+  aspNet: string | undefined;
+  aspxMapped: boolean;
+  /** AspAllowSessionState in effect (TRUE by default). */
+  aspSession: boolean;
+  /** DefaultDoc in effect when it lacks Default.aspx while default documents are on (else null). */
+  defaultDocWithoutAspx: { value: string; from: MetabaseKey | null } | null;
+  /** AuthFlags in effect is Integrated Windows authentication only, with Negotiate (Kerberos) allowed. */
+  kerberosOnly: boolean;
+}
 
 export interface EffectiveValue {
   /** Decoded value, undefined when not set anywhere up the tree. */
@@ -101,6 +126,11 @@ export class MetabaseModel {
   private appsByPoolCache: Map<string, MetabaseKey[]> | undefined;
   private appsCache: MetabaseKey[] | undefined;
   private readonly scriptMapsCache = new Map<MetabaseKey, ScriptMap[]>();
+  /** Keys that set one of INDEXED_ATTRIBUTES, in document order. */
+  private readonly withAttr = new Map<string, MetabaseKey[]>(INDEXED_ATTRIBUTES.map((n) => [n, []]));
+  private readonly appInfoCache = new Map<MetabaseKey, AppInfo>();
+  private restrictionCache: { raw: string; list: RestrictionEntry[] } | undefined;
+  private has64Cache: boolean | undefined;
   private readonly bindingsCache = new Map<MetabaseKey, { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] }>();
 
   constructor(
@@ -113,8 +143,29 @@ export class MetabaseModel {
       if (!key) continue;
       this.keys.push(key);
       this.register(key);
+      this.indexAttributes(key);
     }
     this.linkAll();
+  }
+
+  private indexAttributes(key: MetabaseKey): void {
+    for (const [name, list] of this.withAttr) {
+      if (key.element.attributeIndex(name) < 0) continue;
+      // Keep document order (binary search on the current indices).
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid].index < key.index) lo = mid + 1;
+        else hi = mid;
+      }
+      list.splice(lo, 0, key);
+    }
+  }
+
+  /** The keys that set `name` (one of INDEXED_ATTRIBUTES), in document order. */
+  keysWith(name: IndexedAttribute): readonly MetabaseKey[] {
+    return this.withAttr.get(name)!;
   }
 
   /** A key for a key element (not configuration, MBProperty or Custom). */
@@ -203,17 +254,26 @@ export class MetabaseModel {
       if (key) fresh.push(key);
     }
     for (const k of gone) this.unregister(k);
+    if (gone.length > 0) {
+      const goneSet = new Set(gone);
+      for (const [name, list] of this.withAttr) this.withAttr.set(name, list.filter((k) => !goneSet.has(k)));
+    }
     this.keys.splice(at, gone.length, ...fresh);
     for (let i = at; i < this.keys.length; i++) this.keys[i].index = i;
-    for (const k of fresh) this.register(k);
+    for (const k of fresh) {
+      this.register(k);
+      this.indexAttributes(k);
+    }
     for (const k of gone) {
       this.scriptMapsCache.delete(k);
       this.bindingsCache.delete(k);
+      this.appInfoCache.delete(k);
     }
     // Same paths and types in the same order: swap the new keys into the old ones' places.
     const structural = gone.length !== fresh.length || gone.some((g, i) => g.path !== fresh[i].path || g.keyType !== fresh[i].keyType);
     if (structural) {
       this.linkAll();
+      this.appInfoCache.clear();
     } else {
       const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
       const mapped = (k: MetabaseKey | null): MetabaseKey | null => (k ? (swap.get(k) ?? k) : null);
@@ -229,8 +289,15 @@ export class MetabaseModel {
           if (i2 >= 0) p.children[i2] = f;
         }
       }
+      // What applications inherit may have changed below the new keys.
+      const drop = (k: MetabaseKey): void => {
+        this.appInfoCache.delete(k);
+        for (const c of k.children) drop(c);
+      };
+      for (const f of fresh) drop(f);
     }
     this.duplicatesCache = undefined;
+    this.has64Cache = undefined;
     this.poolsCache = undefined;
     this.appsCache = undefined;
     this.appsByPoolCache = undefined;
@@ -369,6 +436,11 @@ export class MetabaseModel {
     return this.pools().get(name.trim().toLowerCase());
   }
 
+  /** A pool by an id that is already trimmed and lower-cased (AppInfo.poolId). */
+  poolById(id: string): MetabaseKey | undefined {
+    return this.pools().get(id);
+  }
+
   poolName(pool: MetabaseKey): string {
     return lastSegment(pool.location);
   }
@@ -393,7 +465,53 @@ export class MetabaseModel {
   }
 
   applications(): MetabaseKey[] {
-    return (this.appsCache ??= this.keys.filter((k) => this.isApplication(k) && this.byPath.get(k.path) === k));
+    return (this.appsCache ??= this.keysWith('AppRoot').filter((k) => k.path.startsWith(WEB_SERVICE_PATH + '/') && this.byPath.get(k.path) === k));
+  }
+
+  /**
+   * What an application inherits, worked out once and kept until the application or one of its
+   * ancestors changes (see applyChanges).
+   */
+  appInfo(app: MetabaseKey): AppInfo {
+    let info = this.appInfoCache.get(app);
+    if (!info) {
+      const pool = this.poolIdOf(app);
+      const maps = this.effectiveScriptMaps(app);
+      let aspNet: string | undefined;
+      let aspx = false;
+      if (maps) {
+        const aspxMap = maps.maps.find((m) => m.aspNet && m.extension.toLowerCase() === '.aspx');
+        aspx = !!aspxMap;
+        aspNet = (aspxMap ?? maps.maps.find((m) => m.aspNet))?.aspNet?.version;
+      }
+      let defaultDocWithoutAspx: AppInfo['defaultDocWithoutAspx'] = null;
+      if (aspx) {
+        const doc = this.effective(app, 'DefaultDoc');
+        if (doc.value !== undefined && !doc.value.split(',').some((d) => d.trim().toLowerCase() === 'default.aspx')) {
+          const flags = this.effective(app, 'DirBrowseFlags').value;
+          const p = this.catalog.property('DirBrowseFlags');
+          const enabled = flags === undefined || !p || (parseFlags(flags, p).value & 0x40000000) !== 0; // EnableDefaultDoc
+          if (enabled) defaultDocWithoutAspx = { value: detach(doc.value), from: doc.from };
+        }
+      }
+      const auth = this.effective(app, 'AuthFlags').value;
+      const authProp = this.catalog.property('AuthFlags');
+      const ntlmOnly = auth !== undefined && !!authProp && parseFlags(auth, authProp).value === 4; // AuthNTLM
+      const kerberosOnly = ntlmOnly && (this.effective(app, 'NTAuthenticationProviders').value ?? 'Negotiate,NTLM').toLowerCase().includes('negotiate');
+      info = {
+        poolName: detach(pool.name),
+        poolId: detach(pool.name.trim().toLowerCase()),
+        poolFrom: pool.from,
+        scriptMapsFrom: maps?.from ?? null,
+        aspNet,
+        aspxMapped: aspx,
+        aspSession: effectiveBool(this, app, 'AspAllowSessionState').value !== false,
+        defaultDocWithoutAspx,
+        kerberosOnly,
+      };
+      this.appInfoCache.set(app, info);
+    }
+    return info;
   }
 
   /** The ScriptMaps a key sets itself, parsed once. */
@@ -422,6 +540,21 @@ export class MetabaseModel {
     return (entry[name] ??= ((attr) => (attr ? parseBindings(detach(rawValue(this, key, attr))) : []))(findAttr(key.element, name)));
   }
 
+  /** WebSvcExtRestrictionList of /LM/W3SVC, parsed (undefined when the file has none). */
+  restrictionList(): RestrictionEntry[] | undefined {
+    const ws = this.webService();
+    const attr = ws && findAttr(ws.element, 'WebSvcExtRestrictionList');
+    if (!ws || !attr) return undefined;
+    const raw = rawValue(this, ws, attr);
+    if (this.restrictionCache?.raw !== raw) this.restrictionCache = { raw: detach(raw), list: parseRestrictionList(detach(raw)) };
+    return this.restrictionCache.list;
+  }
+
+  /** Does any script map point at the 64-bit ASP.NET (Framework64)? Then this is a 64-bit server. */
+  has64BitScriptMaps(): boolean {
+    return (this.has64Cache ??= this.keysWith('ScriptMaps').some((k) => this.ownScriptMaps(k)?.some((s) => s.aspNet?.bits === 64) ?? false));
+  }
+
   /** The ScriptMaps in effect at `key` (set there or inherited), with the key that sets them. */
   effectiveScriptMaps(key: MetabaseKey): { from: MetabaseKey; maps: ScriptMap[] } | undefined {
     for (let k: MetabaseKey | null = key; k; k = k.parent) {
@@ -448,7 +581,7 @@ export class MetabaseModel {
       const map = new Map<string, MetabaseKey[]>();
       for (const app of this.applications()) {
         if (this.isTemplate(app)) continue;
-        const name = detach(this.poolIdOf(app).name.toLowerCase());
+        const name = this.appInfo(app).poolId;
         let list = map.get(name);
         if (!list) map.set(name, (list = []));
         list.push(app);

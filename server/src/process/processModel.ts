@@ -9,7 +9,6 @@
  *   InProcessIsapiApps always run in Inetinfo.exe;
  * - mode not written: both outcomes, each entry labelled with its mode.
  */
-import { aspNetVersion } from '../model/iisValues';
 import { DEFAULT_APP_POOL, effectiveBool, effectiveNumber, type IsolationMode, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
 import { parseDword } from '../model/typedValues';
 
@@ -126,7 +125,7 @@ function usesAspNet(m: MetabaseModel, app: MetabaseKey): string | undefined {
   const eff = m.effectiveScriptMaps(app);
   if (!eff) return undefined;
   for (const s of eff.maps) {
-    const v = aspNetVersion(s.dll);
+    const v = s.aspNet;
     if (v) return v.version;
   }
   return undefined;

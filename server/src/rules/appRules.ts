@@ -2,11 +2,10 @@
  * Applications: their AppRoot, the ASP.NET version their script maps load, the web service
  * extensions those handlers need, default documents and authentication.
  */
-import { findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
-import { aspNetVersion, extensionAllowed, parseRestrictionList, type ScriptMap } from '../model/iisValues';
-import { appLabel, effectiveNumber, entryRange, listSome, rawValue } from './ruleHelpers';
+import { findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
+import { extensionAllowed, type ScriptMap } from '../model/iisValues';
+import { appLabel, effectiveNumber, entryRange, listSome } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
-import { parseFlags } from '../model/typedValues';
 
 export const appRootMismatch: Rule = {
   meta: {
@@ -27,23 +26,10 @@ export const appRootMismatch: Rule = {
   },
 };
 
-interface AppScriptMaps {
-  app: MetabaseKey;
-  /** The key whose ScriptMaps is in effect for the application. */
-  from: MetabaseKey;
-  maps: ScriptMap[];
-}
-
-function effectiveScriptMaps(m: MetabaseModel, app: MetabaseKey): AppScriptMaps | undefined {
-  const eff = m.effectiveScriptMaps(app);
-  return eff && { app, from: eff.from, maps: eff.maps };
-}
-
 /** The ASP.NET version an application loads: the version of its .aspx mapping (else any aspnet_isapi map). */
 export function applicationAspNetVersion(maps: ScriptMap[]): string | undefined {
-  const aspx = maps.find((s) => s.extension.toLowerCase() === '.aspx' && aspNetVersion(s.dll));
-  const any = aspx ?? maps.find((s) => aspNetVersion(s.dll));
-  return any ? aspNetVersion(any.dll)!.version : undefined;
+  const aspx = maps.find((s) => s.aspNet && s.extension.toLowerCase() === '.aspx');
+  return (aspx ?? maps.find((s) => s.aspNet))?.aspNet?.version;
 }
 
 export const aspNetVersionConflict: Rule = {
@@ -57,25 +43,24 @@ export const aspNetVersionConflict: Rule = {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return; // each version runs in its own aspnet_wp.exe there
     for (const [, apps] of m.applicationsByPool()) {
-      const versions = new Map<string, AppScriptMaps[]>();
+      const versions = new Map<string, MetabaseKey[]>();
       for (const app of apps) {
-        const sm = effectiveScriptMaps(m, app);
-        const v = sm && applicationAspNetVersion(sm.maps);
-        if (!sm || !v) continue;
+        const v = m.appInfo(app).aspNet;
+        if (!v) continue;
         let list = versions.get(v);
         if (!list) versions.set(v, (list = []));
-        list.push(sm);
+        list.push(app);
       }
       if (versions.size < 2) continue;
       const [first, ...others] = [...versions.entries()];
-      const poolName = m.poolIdOf(apps[0]).name;
+      const poolName = m.appInfo(apps[0]).poolName;
       for (const [version, list] of others) {
-        for (const sm of list) {
-          const message = `${appLabel(sm.app)} loads ASP.NET ${version}, but ${listSome(first[1].map((x) => appLabel(x.app)))} in the same pool ${poolName} load${first[1].length === 1 ? 's' : ''} ASP.NET ${first[0]}. One worker process can host only one ASP.NET version: whichever application starts first wins and the other fails with "Server Application Unavailable" (event 1062). Give each ASP.NET version its own application pool.`;
-          const data = { pool: poolName, versions: [...versions.keys()], otherApplications: first[1].map((x) => appLabel(x.app)) };
-          const attr = sm.from === sm.app ? findAttr(sm.app.element, 'ScriptMaps') : undefined;
-          if (attr) ctx.reportName(sm.app, attr, message, { data });
-          else ctx.reportKey(sm.app, message, { data });
+        for (const app of list) {
+          const message = `${appLabel(app)} loads ASP.NET ${version}, but ${listSome(first[1].map(appLabel))} in the same pool ${poolName} load${first[1].length === 1 ? 's' : ''} ASP.NET ${first[0]}. One worker process can host only one ASP.NET version: whichever application starts first wins and the other fails with "Server Application Unavailable" (event 1062). Give each ASP.NET version its own application pool.`;
+          const data = { pool: poolName, versions: [...versions.keys()], otherApplications: first[1].map(appLabel) };
+          const attr = m.appInfo(app).scriptMapsFrom === app ? findAttr(app.element, 'ScriptMaps') : undefined;
+          if (attr) ctx.reportName(app, attr, message, { data });
+          else ctx.reportKey(app, message, { data });
         }
       }
     }
@@ -89,33 +74,29 @@ export const extensionProhibited: Rule = {
     description: "A script map whose ISAPI DLL is prohibited in WebSvcExtRestrictionList (requests return 404.2).",
     sources: ['https://technet.microsoft.com/en-us/library/cc759233(v=ws.10).aspx', 'https://technet.microsoft.com/en-us/library/cc779909(v=ws.10).aspx', 'misconfigs.md #22'],
   },
-  check(ctx) {
+  // The restriction list of /LM/W3SVC is part of the validation context.
+  checkKey(ctx, key) {
     const m = ctx.model;
-    const ws = m.webService();
-    const listAttr = ws && findAttr(ws.element, 'WebSvcExtRestrictionList');
-    if (!ws || !listAttr) return;
-    const list = parseRestrictionList(rawValue(m, ws, listAttr));
-    for (const key of m.keys) {
-      // The stock maps on /LM/W3SVC are prohibited on purpose on a locked-down server; only maps an
-      // application sets itself are worth a warning.
-      if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) continue;
-      const attr = findAttr(key.element, 'ScriptMaps');
-      const maps = m.ownScriptMaps(key);
-      if (!attr || !maps) continue;
-      const seen = new Set<string>();
-      for (const s of maps) {
-        const decision = extensionAllowed(list, s.dll);
-        if (!decision || decision.allowed || seen.has(s.dll.toLowerCase())) continue;
-        seen.add(s.dll.toLowerCase());
-        const why = decision.by.path.startsWith('*') ? `every ISAPI extension not listed is prohibited (${decision.by.entry.text})` : `it is listed as prohibited (${decision.by.entry.text})`;
-        ctx.report({
-          ...entryRange(key, attr, s.entry),
-          key,
-          property: 'ScriptMaps',
-          message: `${s.dll} handles ${s.extension} here, but WebSvcExtRestrictionList on /LM/W3SVC does not allow it: ${why}. Requests for ${s.extension} return 404 (substatus 404.2). Allow the extension in IIS Manager (Web Service Extensions) or with iisext.`,
-          data: { dll: s.dll },
-        });
-      }
+    // The stock maps on /LM/W3SVC are prohibited on purpose on a locked-down server; only maps an
+    // application sets itself are worth a warning.
+    if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) return;
+    const maps = m.ownScriptMaps(key);
+    const list = m.restrictionList();
+    if (!maps || !list) return;
+    const attr = findAttr(key.element, 'ScriptMaps')!;
+    const seen = new Set<string>();
+    for (const s of maps) {
+      const decision = extensionAllowed(list, s.dll);
+      if (!decision || decision.allowed || seen.has(s.dll.toLowerCase())) continue;
+      seen.add(s.dll.toLowerCase());
+      const why = decision.by.path.startsWith('*') ? `every ISAPI extension not listed is prohibited (${decision.by.entry.text})` : `it is listed as prohibited (${decision.by.entry.text})`;
+      ctx.report({
+        ...entryRange(key, attr, s.entry),
+        key,
+        property: 'ScriptMaps',
+        message: `${s.dll} handles ${s.extension} here, but WebSvcExtRestrictionList on /LM/W3SVC does not allow it: ${why}. Requests for ${s.extension} return 404 (substatus 404.2). Allow the extension in IIS Manager (Web Service Extensions) or with iisext.`,
+        data: { dll: s.dll },
+      });
     }
   },
 };
@@ -131,15 +112,8 @@ export const defaultDocMissing: Rule = {
     const m = ctx.model;
     for (const app of m.applications()) {
       if (m.isTemplate(app)) continue;
-      const sm = effectiveScriptMaps(m, app);
-      if (!sm || !sm.maps.some((s) => s.extension.toLowerCase() === '.aspx' && aspNetVersion(s.dll))) continue;
-      const doc = m.effective(app, 'DefaultDoc');
-      if (doc.value === undefined) continue;
-      const docs = doc.value.split(',').map((d) => d.trim().toLowerCase());
-      if (docs.includes('default.aspx')) continue;
-      const flags = m.effective(app, 'DirBrowseFlags').value;
-      const p = ctx.catalog.property('DirBrowseFlags');
-      if (flags !== undefined && p && (parseFlags(flags, p).value & 0x40000000) === 0) continue; // EnableDefaultDoc off
+      const doc = m.appInfo(app).defaultDocWithoutAspx;
+      if (!doc) continue;
       ctx.reportKey(app, `${appLabel(app)} maps .aspx to ASP.NET, but its default documents (${doc.from === app ? 'set here' : `from ${doc.from?.location}`}: ${doc.value}) do not include Default.aspx, so a request for the folder returns 403 or a listing instead of the start page.`);
     }
   },
@@ -155,20 +129,21 @@ export const kerberosSpn: Rule = {
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;
-    const auth = ctx.catalog.property('AuthFlags');
-    if (!auth) return;
+    const domainAccount = new Map<MetabaseKey, string | null>();
     for (const app of m.applications()) {
       if (m.isTemplate(app)) continue;
-      const poolName = m.poolIdOf(app).name;
-      const pool = m.pool(poolName);
-      if (!pool || effectiveNumber(m, pool, 'AppPoolIdentityType').value !== 3) continue;
-      const account = m.effective(pool, 'WAMUserName').value?.trim();
-      if (!account || !account.includes('\\')) continue;
-      const flags = m.effective(app, 'AuthFlags').value;
-      if (flags === undefined || parseFlags(flags, auth).value !== 4) continue; // AuthNTLM only
-      const providers = (m.effective(app, 'NTAuthenticationProviders').value ?? 'Negotiate,NTLM').toLowerCase();
-      if (!providers.includes('negotiate')) continue;
-      ctx.reportKey(app, `${appLabel(app)} accepts only Integrated Windows authentication and its pool ${poolName} runs as the domain account ${account}. Kerberos then needs an SPN (HTTP/host name) registered for ${account}, or users are prompted three times and get 401.1; register it with setspn, or set NTAuthenticationProviders="NTLM".`);
+      const info = m.appInfo(app);
+      if (!info.kerberosOnly) continue;
+      const pool = m.poolById(info.poolId);
+      if (!pool) continue;
+      let account = domainAccount.get(pool);
+      if (account === undefined) {
+        const user = effectiveNumber(m, pool, 'AppPoolIdentityType').value === 3 ? m.effective(pool, 'WAMUserName').value?.trim() : undefined;
+        account = user && user.includes('\\') ? user : null;
+        domainAccount.set(pool, account);
+      }
+      if (!account) continue;
+      ctx.reportKey(app, `${appLabel(app)} accepts only Integrated Windows authentication and its pool ${info.poolName} runs as the domain account ${account}. Kerberos then needs an SPN (HTTP/host name) registered for ${account}, or users are prompted three times and get 401.1; register it with setspn, or set NTAuthenticationProviders="NTLM".`);
     }
   },
 };

@@ -4,7 +4,6 @@
  * /LM/W3SVC.
  */
 import { findAttr, parseBool, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
-import { aspNetVersion } from '../model/iisValues';
 import { effectiveNumber, entryRange } from './ruleHelpers';
 import type { Rule, RuleContext } from './ruleTypes';
 
@@ -139,7 +138,7 @@ export const aspNet10RequiresIis5: Rule = {
     if (ctx.model.isolationMode() !== 'worker') return;
     const sm = scriptMapsOf(ctx, key);
     if (!sm) return;
-    const entry = sm.maps.find((s) => aspNetVersion(s.dll)?.version.startsWith('1.0'));
+    const entry = sm.maps.find((s) => s.aspNet?.version.startsWith('1.0'));
     if (!entry) return;
     const r = entryRange(key, sm.attr, entry.entry);
     ctx.report({ ...r, key, property: 'ScriptMaps', message: 'This maps requests to ASP.NET 1.0 (v1.0.3705), which Microsoft supports side by side with 1.1 only in IIS 5.0 isolation mode; in worker process isolation mode move the application to ASP.NET 1.1 or later.' });
@@ -153,28 +152,26 @@ export const bitnessMismatch: Rule = {
     description: 'ASP.NET script maps of the wrong bitness for the worker processes (Enable32BitAppOnWin64).',
     sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'https://mskb.pkisolutions.com/kb/895976', 'misconfigs.md #15'],
   },
-  check(ctx) {
+  // Enable32BitAppOnWin64 and whether any map is 64-bit are part of the validation context.
+  checkKey(ctx, key) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;
+    const sm = scriptMapsOf(ctx, key);
+    if (!sm) return;
     const pools = m.keyAt('/LM/W3SVC/AppPools');
     const wow = pools ? parseBool(m.get(pools, 'Enable32BitAppOnWin64') ?? '') === true : false;
-    const all = m.keys.flatMap((key) => {
-      const sm = scriptMapsOf(ctx, key);
-      return sm ? sm.maps.map((s) => ({ key, attr: sm.attr, s, v: aspNetVersion(s.dll) })) : [];
-    });
-    const sees64 = all.some((x) => x.v?.bits === 64);
-    const seen = new Set<string>();
-    for (const x of all) {
-      if (!x.v) continue;
-      const wrong = wow ? x.v.bits === 64 : sees64 && x.v.bits === 32;
+    const sees64 = m.has64BitScriptMaps();
+    const seen = new Set<number>();
+    for (const s of sm.maps) {
+      const v = s.aspNet;
+      if (!v || seen.has(v.bits)) continue;
+      const wrong = wow ? v.bits === 64 : sees64 && v.bits === 32;
       if (!wrong) continue;
-      const id = `${x.key.index}:${x.v.bits}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      seen.add(v.bits);
       const message = wow
         ? 'Enable32BitAppOnWin64 is TRUE on /LM/W3SVC/AppPools, so worker processes are 32-bit, but this maps to the 64-bit ASP.NET (Framework64): the DLL cannot load and requests fail. Map to the 32-bit Framework folder.'
         : 'Other script maps here use the 64-bit ASP.NET (Framework64), so this is a 64-bit server whose worker processes are 64-bit (Enable32BitAppOnWin64 is not TRUE), but this maps to the 32-bit Framework folder: the DLL cannot load in a 64-bit worker process.';
-      ctx.report({ ...entryRange(x.key, x.attr, x.s.entry), key: x.key, property: 'ScriptMaps', message });
+      ctx.report({ ...entryRange(key, sm.attr, s.entry), key, property: 'ScriptMaps', message });
     }
   },
 };
@@ -189,7 +186,7 @@ export const anonymousPasswordSync: Rule = {
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;
-    for (const key of m.keys) {
+    for (const key of m.keysWith('AnonymousPasswordSync')) {
       const attr = findAttr(key.element, 'AnonymousPasswordSync');
       if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) continue;
       const pool = m.pool(m.poolIdOf(key).name);

@@ -2,7 +2,7 @@
  * Application pools: the pool an application names must exist; identity, health monitoring,
  * recycling and web gardens.
  */
-import { DEFAULT_APP_POOL, findAttr, parseBool, type MetabaseKey } from '../model/metabaseModel';
+import { DEFAULT_APP_POOL, findAttr, parseBool } from '../model/metabaseModel';
 import { appLabel, effectiveBool, effectiveNumber, listSome, OncePerAttribute, poolKeys } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
 import { parseDword } from '../model/typedValues';
@@ -20,33 +20,38 @@ export const appPoolNotFound: Rule = {
     description: 'AppPoolId (set or inherited) names an application pool that does not exist; requests to the application fail.',
     sources: [APPPOOLID, 'misconfigs.md #3'],
   },
-  check(ctx) {
+  // Where AppPoolId is set (the pool names are part of the validation context).
+  checkKey(ctx, key) {
     const m = ctx.model;
     // Only a whole metabase can tell: an excerpt or a site export carries no pools at all.
-    if (!m.hasPoolContainer() || m.isolationMode() === 'iis5') return;
+    if (!m.hasPoolContainer() || m.isolationMode() === 'iis5' || m.isTemplate(key)) return;
+    const attr = findAttr(key.element, 'AppPoolId');
+    if (!attr) return;
+    const name = m.valueOf(key.element, attr).trim();
+    if (name === '' || m.pool(name)) return;
     const existing = poolKeys(m).map((p) => m.poolName(p));
-    const reported = new Set<MetabaseKey>();
-    for (const key of m.keys) {
-      const attr = findAttr(key.element, 'AppPoolId');
-      if (!attr || m.isTemplate(key)) continue;
-      const name = m.valueOf(key.element, attr).trim();
-      if (name === '' || m.pool(name)) continue;
-      reported.add(key);
-      ctx.reportValue(key, attr, `No application pool "${name}" exists (there is no key /LM/W3SVC/AppPools/${name}). Requests to every application that uses it fail (typically with 503 Service Unavailable) and IIS logs an event. Create the pool or point AppPoolId at an existing one${existing.length > 0 ? ` (${listSome(existing)})` : ''}.`, {
-        data: { pool: name, pools: existing },
-      });
-    }
+    ctx.reportValue(key, attr, `No application pool "${name}" exists (there is no key /LM/W3SVC/AppPools/${name}). Requests to every application that uses it fail (typically with 503 Service Unavailable) and IIS logs an event. Create the pool or point AppPoolId at an existing one${existing.length > 0 ? ` (${listSome(existing)})` : ''}.`, {
+      data: { pool: name, pools: existing },
+    });
+  },
+  // On the applications that inherit a missing pool (or the missing default).
+  check(ctx) {
+    const m = ctx.model;
+    if (!m.hasPoolContainer() || m.isolationMode() === 'iis5') return;
+    let existing: string[] | undefined;
     for (const app of m.applications()) {
-      if (m.isTemplate(app) || reported.has(app)) continue;
-      const { name, from } = m.poolIdOf(app);
-      if (m.pool(name)) continue;
-      if (from && reported.has(from) && from !== app) {
-        ctx.reportKey(app, `This application inherits AppPoolId="${name}" from ${from.location}, and that pool does not exist, so its requests fail (typically with 503 Service Unavailable).`, {
-          data: { pool: name, pools: existing, inheritedFrom: from.location },
+      if (m.isTemplate(app)) continue;
+      const info = m.appInfo(app);
+      if (info.poolFrom === app || m.poolById(info.poolId)) continue;
+      existing ??= poolKeys(m).map((p) => m.poolName(p));
+      if (info.poolFrom) {
+        if (info.poolName.trim() === '') continue;
+        ctx.reportKey(app, `This application inherits AppPoolId="${info.poolName}" from ${info.poolFrom.location}, and that pool does not exist, so its requests fail (typically with 503 Service Unavailable).`, {
+          data: { pool: info.poolName, pools: existing, inheritedFrom: info.poolFrom.location },
         });
-      } else if (!from) {
+      } else {
         ctx.reportKey(app, `This application sets no AppPoolId, so IIS puts it in ${DEFAULT_APP_POOL}, which does not exist in this metabase: its requests fail (typically with 503 Service Unavailable).`, {
-          data: { pool: name, pools: existing },
+          data: { pool: info.poolName, pools: existing },
         });
       }
     }
@@ -68,7 +73,7 @@ export const webGardenSessionState: Rule = {
     for (const pool of poolKeys(m)) {
       const { value: n, eff } = effectiveNumber(m, pool, 'MaxProcesses');
       if (n === undefined || n <= 1) continue;
-      const apps = (byPool.get(m.poolName(pool).toLowerCase()) ?? []).filter((app) => effectiveBool(m, app, 'AspAllowSessionState').value !== false);
+      const apps = (byPool.get(m.poolName(pool).toLowerCase()) ?? []).filter((app) => m.appInfo(app).aspSession);
       if (apps.length === 0) continue;
       once.report(eff, pool, `MaxProcesses="${n}" makes ${m.poolName(pool)} a web garden of ${n} worker processes, but ${listSome(apps.map(appLabel))} keep${apps.length === 1 ? 's' : ''} ASP session state (AspAllowSessionState is on) in process. Each process has its own sessions and requests are spread across them, so users lose their session at random. Use MaxProcesses="1" or move session state out of process (ASP.NET state server or SQL Server).`, {
         data: { pool: m.poolName(pool), applications: apps.map(appLabel) },
@@ -291,21 +296,17 @@ export const notAutoStarted: Rule = {
     description: 'A site (ServerAutoStart) or pool (AppPoolAutoStart) that will not start with IIS.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782812(v=ws.10)', 'misconfigs.md #16'],
   },
-  check(ctx) {
+  checkKey(ctx, key) {
     const m = ctx.model;
-    const byPool = m.applicationsByPool();
-    for (const key of m.keys) {
-      if (m.isSite(key)) {
-        const attr = findAttr(key.element, 'ServerAutoStart');
-        if (attr && parseBool(m.valueOf(key.element, attr)) === false) {
-          ctx.reportAttr(key, attr, `Site ${m.get(key, 'ServerComment') ?? key.location} stays stopped after a restart of IIS or of the server (IIS writes ServerAutoStart="FALSE" whenever the site is stopped in IIS Manager).`);
-        }
-      } else if (key.keyType === 'IIsApplicationPool') {
-        const attr = findAttr(key.element, 'AppPoolAutoStart');
-        const apps = byPool.get(m.poolName(key).toLowerCase()) ?? [];
-        if (attr && apps.length > 0 && parseBool(m.valueOf(key.element, attr)) === false) {
-          ctx.reportAttr(key, attr, `${m.poolName(key)} does not start with IIS, so ${listSome(apps.map(appLabel))} answer${apps.length === 1 ? 's' : ''} 503 until someone starts the pool.`);
-        }
+    if (m.isSite(key)) {
+      const attr = findAttr(key.element, 'ServerAutoStart');
+      if (attr && parseBool(m.valueOf(key.element, attr)) === false) {
+        ctx.reportAttr(key, attr, `Site ${m.get(key, 'ServerComment') ?? key.location} stays stopped after a restart of IIS or of the server (IIS writes ServerAutoStart="FALSE" whenever the site is stopped in IIS Manager).`);
+      }
+    } else if (key.keyType === 'IIsApplicationPool') {
+      const attr = findAttr(key.element, 'AppPoolAutoStart');
+      if (attr && parseBool(m.valueOf(key.element, attr)) === false) {
+        ctx.reportAttr(key, attr, `${m.poolName(key)} does not start with IIS: its applications answer 503 until someone starts the pool.`);
       }
     }
   },

@@ -51,22 +51,21 @@ export interface RuleContext {
   reportKey(key: MetabaseKey, message: string, extra?: Partial<Omit<Finding, 'rule'>>): void;
 }
 
-/** A rule that looks at the whole document (pools and their applications, bindings across sites...). */
-export interface DocumentRule {
-  meta: RuleMeta;
-  check(ctx: RuleContext): void;
-  checkKey?: undefined;
-}
-
 /**
- * A rule that looks at one key only: its element, its own path and type, the schema and the
- * isolation mode. Its findings stay valid as long as the key's element and the mode do, so
- * after an edit only the keys that changed are checked again.
+ * A rule has a key part, a document part, or both.
+ *
+ * `checkKey` looks at one key only: its element, its own path and type, the schema, and the
+ * document-wide facts that make up the validation context (isolation mode, the restriction list
+ * of /LM/W3SVC, the names of the pools, the bitness of the script maps; see
+ * features/validation.ts). Its findings stay valid as long as the key's element and the context
+ * do, so after an edit only the keys that changed are checked again.
+ *
+ * `check` looks at the whole document (pools and the applications they serve, bindings across
+ * sites...) and runs on every validation, so it must stay cheap: it works from the model's
+ * indexes and per-application facts (model.keysWith, model.appInfo).
  */
-export interface KeyRule {
+export interface Rule {
   meta: RuleMeta;
-  checkKey(ctx: RuleContext, key: MetabaseKey): void;
-  check?: undefined;
+  checkKey?(ctx: RuleContext, key: MetabaseKey): void;
+  check?(ctx: RuleContext): void;
 }
-
-export type Rule = DocumentRule | KeyRule;

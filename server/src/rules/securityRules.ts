@@ -38,10 +38,9 @@ export const historyFilesLow: Rule = {
     description: 'MaxHistoryFiles below 10 while edit-while-running is on.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782923(v=ws.10)', 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc739128(v=ws.10)'],
   },
-  check(ctx) {
+  checkKey(ctx, lm) {
     const m = ctx.model;
-    const lm = m.keyAt('/LM');
-    if (!lm) return;
+    if (lm.path !== '/lm') return;
     const ewr = m.get(lm, 'EnableEditWhileRunning');
     const attr = findAttr(lm.element, 'MaxHistoryFiles');
     if (!attr || ewr === undefined || parseBool(ewr) !== true) return;
@@ -58,11 +57,11 @@ export const editWhileRunningOff: Rule = {
     description: 'EnableEditWhileRunning is off: stop IIS before saving MetaBase.xml by hand.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/aa670761(v=vs.71)', 'misconfigs.md #29'],
   },
-  check(ctx) {
+  checkKey(ctx, lm) {
     const m = ctx.model;
-    const lm = m.keyAt('/LM');
-    const attr = lm && findAttr(lm.element, 'EnableEditWhileRunning');
-    if (!lm || !attr || parseBool(m.valueOf(lm.element, attr)) !== false) return;
+    if (lm.path !== '/lm') return;
+    const attr = findAttr(lm.element, 'EnableEditWhileRunning');
+    if (!attr || parseBool(m.valueOf(lm.element, attr)) !== false) return;
     ctx.reportAttr(lm, attr, 'Edit-while-running is off: IIS does not pick up changes saved to this file while it runs, and writes its in-memory copy over them later. Stop IIS (iisreset /stop) before saving, or turn EnableEditWhileRunning on (with EnableHistory).');
   },
 };

@@ -21,7 +21,7 @@ function siteName(ctx: RuleContext, site: MetabaseKey): string {
 
 function bindingsOf(ctx: RuleContext, name: 'ServerBindings' | 'SecureBindings'): SiteBinding[] {
   const out: SiteBinding[] = [];
-  for (const site of ctx.model.keys) {
+  for (const site of ctx.model.keysWith(name)) {
     if (site.keyType !== 'IIsWebServer' || ctx.model.isTemplate(site) || ctx.model.byPath.get(site.path) !== site) continue;
     const attr = findAttr(site.element, name);
     if (!attr) continue;
@@ -57,22 +57,27 @@ export const duplicateBinding: Rule = {
     sources: ['http://w3-4u.blogspot.com/2006/11/howto-change-id-of-iis-website.html', BINDINGS, 'misconfigs.md #17'],
   },
   check(ctx) {
-    const first = new Map<string, SiteBinding>();
-    for (const b of bindingsOf(ctx, 'ServerBindings')) {
-      const id = `${b.binding.ip}:${b.binding.port}:${b.binding.host}`;
-      const earlier = first.get(id);
-      if (!earlier) {
-        first.set(id, b);
-        continue;
+    const m = ctx.model;
+    const first = new Map<string, MetabaseKey>();
+    for (const site of m.keysWith('ServerBindings')) {
+      if (site.keyType !== 'IIsWebServer' || m.isTemplate(site) || m.byPath.get(site.path) !== site) continue;
+      for (const parsed of m.bindings(site, 'ServerBindings')) {
+        if (!parsed.ok) continue;
+        const b = parsed.binding;
+        const earlier = first.get(b.id);
+        if (!earlier) {
+          first.set(b.id, site);
+          continue;
+        }
+        if (earlier === site) continue;
+        ctx.report({
+          ...entryRange(site, findAttr(site.element, 'ServerBindings')!, b.entry),
+          key: site,
+          property: 'ServerBindings',
+          message: `The binding "${b.entry.text}" is already used by site ${siteName(ctx, earlier)} (${earlier.location}). Only one site can register an IP:port:host combination, so whichever starts second is stopped (the URL prefix cannot be registered). Give this site its own host header, IP address or port.`,
+          data: { otherSite: earlier.location },
+        });
       }
-      if (earlier.site === b.site) continue;
-      ctx.report({
-        ...entryRange(b.site, b.attr, b.binding.entry),
-        key: b.site,
-        property: 'ServerBindings',
-        message: `The binding "${b.binding.entry.text}" is already used by site ${siteName(ctx, earlier.site)} (${earlier.site.location}). Only one site can register an IP:port:host combination, so whichever starts second is stopped (the URL prefix cannot be registered). Give this site its own host header, IP address or port.`,
-        data: { otherSite: earlier.site.location },
-      });
     }
   },
 };

@@ -288,13 +288,23 @@ export const invalidParent: Rule = {
     sources: [SCHEMA_PAGE, STRUCTURE_PAGE],
   },
   check(ctx) {
+    // Pairs of (parent type, child type) are judged once per run.
+    const verdicts = new Map<string, Map<string, boolean>>();
     for (const key of ctx.model.keys) {
       const parent = key.parent;
-      if (!parent || !ctx.catalog.isKnownKeyType(key.keyType) || !ctx.catalog.isKnownKeyType(parent.keyType)) continue;
+      if (!parent) continue;
+      let byChild = verdicts.get(parent.keyType);
+      if (!byChild) verdicts.set(parent.keyType, (byChild = new Map()));
+      let fine = byChild.get(key.keyType);
+      if (fine === undefined) {
+        fine = !ctx.catalog.isKnownKeyType(key.keyType) || !ctx.catalog.isKnownKeyType(parent.keyType) || ctx.catalog.canContain(parent.keyType, key.keyType) !== false;
+        byChild.set(key.keyType, fine);
+      }
+      if (fine) continue;
       // Only judge the direct parent: when levels in between are missing (an excerpt or export),
-      // the real parent is not in the file.
-      if (parentPath(key.path) !== parent.path) continue;
-      if (ctx.catalog.canContain(parent.keyType, key.keyType) !== false) continue;
+      // the real parent is not in the file. (Compared without building the parent path.)
+      const slash = key.path.lastIndexOf('/');
+      if (slash !== (parent.path === '/' ? 0 : parent.path.length) || !key.path.startsWith(parent.path)) continue;
       const allowed = ctx.catalog.keyType(parent.keyType)?.containers ?? [];
       const list = allowed.length > 0 ? `it may contain ${allowed.filter((a) => a !== 'IIsObject').join(', ') || 'only generic keys'}` : 'it may not contain other keys';
       ctx.reportKey(key, `<${key.keyType}> cannot sit under <${parent.keyType}> (${parent.location}): ${list}. Check the Location path.`, {
