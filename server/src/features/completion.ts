@@ -64,7 +64,7 @@ function precedingKey(doc: MetabaseDocument, offset: number): MetabaseKey | unde
 function keyTypeItems(doc: MetabaseDocument, replaceStart: number, offset: number, xmlParent: XmlElement | undefined, previous: MetabaseKey | undefined): CompletionItem[] {
   const range = doc.lines.range(replaceStart, offset);
   const m = doc.model;
-  if (xmlParent && m.keyByElement.has(xmlParent)) {
+  if (xmlParent && m.keyOf(xmlParent)) {
     // Inside a key only <Custom> may appear.
     return [{
       label: 'Custom',

@@ -44,7 +44,7 @@ export function cursorContext(doc: MetabaseDocument, offset: number): CursorCont
   const el = elementAt(doc, offset);
   const keyOf = (e: XmlElement): MetabaseKey | undefined => {
     for (let x: XmlElement | null = e; x; x = x.parent) {
-      const k = doc.model.keyByElement.get(x);
+      const k = doc.model.keyOf(x);
       if (k) return k;
     }
     return undefined;

@@ -11,6 +11,7 @@ import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
 import { detach } from '../util/detach';
 import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
 import type { SchemaCatalog } from '../schema/catalog';
+import type { PropertyData } from '../schema/types';
 import { parseDword, parseFlags } from './typedValues';
 
 export interface CustomProperty {
@@ -96,7 +97,8 @@ const SITE_PATH = /^\/lm\/w3svc\/\d+$/;
 const TEMPLATES_PATH = '/lm/w3svc/info/templates';
 
 export function normalizePath(location: string): string {
-  let p = location.trim().toLowerCase().replace(/\\/g, '/');
+  let p = location.trim().toLowerCase();
+  if (p.includes('\\')) p = p.replace(/\\/g, '/');
   while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   return p;
 }
@@ -114,13 +116,28 @@ export function lastSegment(location: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
+/** A property of a key with its definition; the decoded value is computed on first use. */
+export class PropertyEntry {
+  private decoded: string | undefined;
+
+  constructor(
+    private readonly model: MetabaseModel,
+    private readonly el: XmlElement,
+    readonly attr: XmlAttribute,
+    readonly prop: PropertyData | undefined,
+  ) {}
+
+  get value(): string {
+    return (this.decoded ??= this.model.valueOf(this.el, this.attr));
+  }
+}
+
 export class MetabaseModel {
   readonly keys: MetabaseKey[] = [];
   /** First key for each normalised path. */
   readonly byPath = new Map<string, MetabaseKey>();
-  /** Every key of each path, in document order (more than one = a duplicate Location). */
-  private readonly pathKeys = new Map<string, MetabaseKey[]>();
-  readonly keyByElement = new Map<XmlElement, MetabaseKey>();
+  /** For each path held by several keys: all of them, in document order. */
+  private readonly sharedPaths = new Map<string, MetabaseKey[]>();
   private duplicatesCache: MetabaseKey[] | undefined;
   private poolsCache: Map<string, MetabaseKey> | undefined;
   private appsByPoolCache: Map<string, MetabaseKey[]> | undefined;
@@ -148,9 +165,28 @@ export class MetabaseModel {
     this.linkAll();
   }
 
+  /** Name ids of INDEXED_ATTRIBUTES (-1 while no scan has met the name), and the name count they were read at. */
+  private indexedIds: number[] = [];
+  private indexedIdsAt = -1;
+
   private indexAttributes(key: MetabaseKey): void {
-    for (const [name, list] of this.withAttr) {
-      if (key.element.attributeIndex(name) < 0) continue;
+    const el = key.element;
+    if (el.attrCount === 0) return;
+    const names = el.table.names;
+    if (this.indexedIdsAt !== names.strings.length) {
+      this.indexedIds = INDEXED_ATTRIBUTES.map((n) => names.idOf(n));
+      this.indexedIdsAt = names.strings.length;
+    }
+    const ids = this.indexedIds;
+    let has = 0;
+    for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {
+      const k = ids.indexOf(el.table.nameId(i));
+      if (k >= 0) has |= 1 << k;
+    }
+    if (has === 0) return;
+    let bit = 0;
+    for (const list of this.withAttr.values()) {
+      if ((has & (1 << bit++)) === 0) continue;
       // Keep document order (binary search on the current indices).
       let lo = 0;
       let hi = list.length;
@@ -176,36 +212,46 @@ export class MetabaseModel {
     // key here would cost as much as the scan.
     const li = el.attributeIndex('Location');
     const location = li >= 0 ? detach(this.rawSpanValue(el, el.table.valueStart(li), el.table.valueEnd(li))) : '';
-    return new MetabaseKey(el, location, li >= 0 ? detach(normalizePath(location)) : '', index);
+    // (The path is derived from the detached Location, so it cannot pin the text either.)
+    return new MetabaseKey(el, location, li >= 0 ? normalizePath(location) : '', index);
+  }
+
+  /** The key of a key element (undefined for configuration, MBProperty, Custom). */
+  keyOf(el: XmlElement): MetabaseKey | undefined {
+    const k = el.owner;
+    return k instanceof MetabaseKey && k.element === el && this.keys[k.index] === k ? k : undefined;
   }
 
   private register(key: MetabaseKey): void {
-    this.keyByElement.set(key.element, key);
+    key.element.owner = key;
     if (!key.path) return;
-    const list = this.pathKeys.get(key.path);
-    if (list) {
-      // Keep document order: a key re-inserted by an edit may come before the others.
-      let i = list.length;
-      while (i > 0 && list[i - 1].index > key.index) i--;
-      list.splice(i, 0, key);
-      this.byPath.set(key.path, list[0]);
-    } else {
-      this.pathKeys.set(key.path, [key]);
+    const owner = this.byPath.get(key.path);
+    if (!owner) {
       this.byPath.set(key.path, key);
+      return;
     }
+    // A Location used twice: keep every key of it in document order, the first one owns the path.
+    let list = this.sharedPaths.get(key.path);
+    if (!list) this.sharedPaths.set(key.path, (list = [owner]));
+    let i = list.length;
+    while (i > 0 && list[i - 1].index > key.index) i--;
+    list.splice(i, 0, key);
+    this.byPath.set(key.path, list[0]);
   }
 
   private unregister(key: MetabaseKey): void {
-    this.keyByElement.delete(key.element);
+    if (key.element.owner === key) key.element.owner = undefined;
     if (!key.path) return;
-    const list = this.pathKeys.get(key.path);
-    if (!list) return;
+    const list = this.sharedPaths.get(key.path);
+    if (!list) {
+      if (this.byPath.get(key.path) === key) this.byPath.delete(key.path);
+      return;
+    }
     const i = list.indexOf(key);
     if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) {
-      this.pathKeys.delete(key.path);
-      this.byPath.delete(key.path);
-    } else this.byPath.set(key.path, list[0]);
+    if (list.length <= 1) this.sharedPaths.delete(key.path);
+    if (list.length === 0) this.byPath.delete(key.path);
+    else this.byPath.set(key.path, list[0]);
   }
 
   /** Parent = the key whose path is the longest proper prefix (missing levels are skipped). */
@@ -231,7 +277,7 @@ export class MetabaseModel {
   get duplicates(): MetabaseKey[] {
     if (!this.duplicatesCache) {
       const out: MetabaseKey[] = [];
-      for (const list of this.pathKeys.values()) if (list.length > 1) out.push(...list.slice(1));
+      for (const list of this.sharedPaths.values()) out.push(...list.slice(1));
       this.duplicatesCache = out.sort((a, b) => a.index - b.index);
     }
     return this.duplicatesCache;
@@ -246,7 +292,7 @@ export class MetabaseModel {
   applyChanges(text: string, xml: XmlDocument, removed: readonly XmlElement[], added: readonly XmlElement[]): { gone: MetabaseKey[]; fresh: MetabaseKey[]; structural: boolean } {
     this.text = text;
     this.xml = xml;
-    const gone = removed.map((el) => this.keyByElement.get(el)).filter((k): k is MetabaseKey => !!k);
+    const gone = removed.map((el) => this.keyOf(el)).filter((k): k is MetabaseKey => !!k);
     const at = gone.length > 0 ? gone[0].index : this.insertionIndex(added);
     const fresh: MetabaseKey[] = [];
     for (const el of added) {
@@ -341,6 +387,24 @@ export class MetabaseModel {
   /** Properties set on the key (excluding Location). */
   properties(key: MetabaseKey): XmlAttribute[] {
     return key.element.attributes.filter((a) => a.name !== 'Location');
+  }
+
+  private lastEntries: { key: MetabaseKey; entries: PropertyEntry[] } | undefined;
+
+  /**
+   * The properties of a key with their schema definitions and decoded values, built once for a
+   * key even when several key rules ask in a row (the validation pass asks per key, rule after rule).
+   */
+  propertyEntries(key: MetabaseKey): readonly PropertyEntry[] {
+    if (this.lastEntries?.key === key) return this.lastEntries.entries;
+    const el = key.element;
+    const entries: PropertyEntry[] = [];
+    for (const attr of el.attributes) {
+      if (attr.name === 'Location') continue;
+      entries.push(new PropertyEntry(this, el, attr, this.catalog.property(attr.name)));
+    }
+    this.lastEntries = { key, entries };
+    return entries;
   }
 
   /** `<Custom>` children of a key. */

@@ -83,21 +83,20 @@ export class LineIndex {
 }
 
 export function computeLineStarts(text: string): Uint32Array {
-  let count = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
-  // A lone CR also ends a line (LSP treats \r, \n and \r\n as line ends).
-  let hasLoneCr = false;
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
-    if (text.charCodeAt(i + 1) !== 10) {
-      hasLoneCr = true;
-      break;
-    }
-  }
-  if (!hasLoneCr) {
-    const starts = new Uint32Array(count);
+  // A lone CR also ends a line (LSP treats \r, \n and \r\n as line ends); metabases use CRLF, so
+  // the common case is one pass over the line feeds.
+  if (!/\r(?!\n)/.test(text)) {
+    let starts = new Uint32Array(Math.max(16, text.length >>> 5));
     let n = 1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
-    return starts;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      if (n === starts.length) {
+        const bigger = new Uint32Array(starts.length * 2);
+        bigger.set(starts);
+        starts = bigger;
+      }
+      starts[n++] = i + 1;
+    }
+    return starts.slice(0, n);
   }
   const list: number[] = [0];
   for (let i = 0; i < text.length; i++) {

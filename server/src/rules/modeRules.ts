@@ -37,7 +37,7 @@ export const ignoredInIis5Mode: Rule = {
     const m = ctx.model;
     if (m.isolationMode() !== 'iis5') return;
     if (key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') {
-      if (m.properties(key).length === 0) return;
+      if (m.propertyEntries(key).length === 0) return;
       ctx.report({
         start: key.element.start + 1,
         end: key.element.startTagEnd,
@@ -90,8 +90,7 @@ export const processLevelIgnored: Rule = {
     const m = ctx.model;
     const mode = m.isolationMode();
     if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) return;
-    for (const attr of m.properties(key)) {
-      const p = ctx.catalog.property(attr.name);
+    for (const { attr, prop: p } of m.propertyEntries(key)) {
       if (!p || ctx.catalog.level(p) !== 'process' || !ctx.catalog.allowsProperty(key.keyType, p)) continue;
       if (m.isSite(key) && mode !== 'worker') continue; // honoured for isolated applications in IIS 5.0 mode
       const where = m.isSite(key)

@@ -19,10 +19,10 @@ export const clearTextSecret: Rule = {
   },
   checkKey(ctx, key) {
     const m = ctx.model;
-    for (const attr of m.properties(key)) {
-      const p = ctx.catalog.property(attr.name);
+    for (const entry of m.propertyEntries(key)) {
+      const { attr, prop: p } = entry;
       if (!p?.secure || attr.valueStart < 0) continue;
-      if (looksEncrypted(m.valueOf(key.element, attr))) continue;
+      if (looksEncrypted(entry.value)) continue;
       // The message never repeats the value.
       ctx.reportValue(key, attr, `${attr.name} is a secure property: IIS stores it encrypted with the key in IIS_Global/SessionKey and cannot decrypt clear text, so this password does not work — and it is now readable by anyone who can read the file. Remove it from the file and set the password with IIS Manager, adsutil or WMI.`, {
         data: { secret: true },

@@ -101,8 +101,8 @@ export const unknownProperty: Rule = {
     sources: [SCHEMA_PAGE, FORMAT, 'misconfigs.md #30'],
   },
   checkKey(ctx, key) {
-    for (const attr of ctx.model.properties(key)) {
-      if (ctx.catalog.property(attr.name)) continue;
+    for (const { attr, prop } of ctx.model.propertyEntries(key)) {
+      if (prop) continue;
       const { text, suggestions } = propertyHint(ctx, key, attr.name);
       const caseOnly = ctx.catalog.propertyIgnoringCase(attr.name);
       const why = caseOnly
@@ -132,8 +132,7 @@ export const propertyNotAllowed: Rule = {
   },
   checkKey(ctx, key) {
     if (!ctx.catalog.keyType(key.keyType)) return;
-    for (const attr of ctx.model.properties(key)) {
-      const p = ctx.catalog.property(attr.name);
+    for (const { attr, prop: p } of ctx.model.propertyEntries(key)) {
       if (!p || ctx.catalog.allowsProperty(key.keyType, p)) continue;
       if (ctx.catalog.level(p) === 'pool') continue; // reported by pool-property-outside-pool
       const homes = sameFamilyFirst(key.keyType, p.keyTypes);
@@ -155,8 +154,7 @@ export const poolPropertyOutsidePool: Rule = {
   },
   checkKey(ctx, key) {
     if (!ctx.catalog.keyType(key.keyType) || key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') return;
-    for (const attr of ctx.model.properties(key)) {
-      const p = ctx.catalog.property(attr.name);
+    for (const { attr, prop: p } of ctx.model.propertyEntries(key)) {
       if (!p || ctx.catalog.level(p) !== 'pool' || ctx.catalog.allowsProperty(key.keyType, p)) continue;
       ctx.reportAttr(key, attr, `${attr.name} is an application-pool setting; on <${key.keyType}> it has no effect. Set it on the pool (IIsApplicationPool) that serves these applications, or on /LM/W3SVC/AppPools for every pool.`, {
         property: attr.name,
@@ -173,10 +171,10 @@ export const invalidValue: Rule = {
     sources: [FORMAT, 'misconfigs.md #30'],
   },
   checkKey(ctx, key) {
-    for (const attr of ctx.model.properties(key)) {
-      const p = ctx.catalog.property(attr.name);
-      if (!p || attr.valueStart < 0) continue;
-      const raw = ctx.model.valueOf(key.element, attr);
+    for (const entry of ctx.model.propertyEntries(key)) {
+      const { attr, prop: p } = entry;
+      if (!p || attr.valueStart < 0 || (p.type !== 'DWORD' && p.type !== 'BOOL')) continue;
+      const raw = entry.value;
       const res = checkValue(p, raw);
       if (res.ok) continue;
       let message: string;
@@ -215,10 +213,10 @@ export const valueOutOfRange: Rule = {
     sources: [SCHEMA_PAGE, 'misconfigs.md #12'],
   },
   checkKey(ctx, key) {
-    for (const attr of ctx.model.properties(key)) {
-      const p = ctx.catalog.property(attr.name);
+    for (const entry of ctx.model.propertyEntries(key)) {
+      const { attr, prop: p } = entry;
       if (!p || p.type !== 'DWORD' || p.flags || (p.min === undefined && p.max === undefined) || attr.valueStart < 0) continue;
-      const n = parseDword(ctx.model.valueOf(key.element, attr));
+      const n = parseDword(entry.value);
       if (n === undefined) continue;
       const low = p.min !== undefined && n < p.min;
       const high = p.max !== undefined && n > p.max;
@@ -242,11 +240,11 @@ export const unknownEnumValue: Rule = {
     sources: [SCHEMA_PAGE],
   },
   checkKey(ctx, key) {
-    for (const attr of ctx.model.properties(key)) {
-      const p = ctx.catalog.property(attr.name);
+    for (const entry of ctx.model.propertyEntries(key)) {
+      const { attr, prop: p } = entry;
       const values = p?.facts?.enumValues;
       if (!p || !values || p.type !== 'DWORD' || attr.valueStart < 0) continue;
-      const n = parseDword(ctx.model.valueOf(key.element, attr));
+      const n = parseDword(entry.value);
       if (n === undefined || values.some((v) => v.value === n)) continue;
       if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) continue; // value-out-of-range
       const list = values.map((v) => `${v.value} (${v.name})`).join(', ');
