@@ -84,10 +84,7 @@ export class MetabaseDocument {
         if (!r) incremental = false;
         else {
           rescanned += r.end - r.start;
-          if (model) {
-            const { gone } = model.applyChanges(next, this.xml, r.removed, r.added);
-            cache?.forget(gone);
-          }
+          if (model) model.applyChanges(next, this.xml, r.removed, r.added);
         }
       }
       text = next;

@@ -26,6 +26,8 @@ export class MetabaseKey {
   parent: MetabaseKey | null = null;
   /** Child keys (a shared empty array until the first child). */
   children: MetabaseKey[] = NO_KEYS;
+  /** Slot for the validation cache (features/validation.ts). */
+  findings: unknown = undefined;
 
   constructor(
     readonly element: XmlElement,
@@ -141,6 +143,7 @@ export class MetabaseModel {
   private duplicatesCache: MetabaseKey[] | undefined;
   private poolsCache: Map<string, MetabaseKey> | undefined;
   private appsByPoolCache: Map<string, MetabaseKey[]> | undefined;
+  private bindingIndexes: Partial<Record<'ServerBindings' | 'SecureBindings', Map<string, MetabaseKey[]>>> = {};
   private appsCache: MetabaseKey[] | undefined;
   private readonly scriptMapsCache = new Map<MetabaseKey, ScriptMap[]>();
   /** Keys that set one of INDEXED_ATTRIBUTES, in document order. */
@@ -299,6 +302,7 @@ export class MetabaseModel {
       const key = this.keyFor(el, at + fresh.length);
       if (key) fresh.push(key);
     }
+    this.unindexBindings(gone);
     for (const k of gone) this.unregister(k);
     if (gone.length > 0) {
       const goneSet = new Set(gone);
@@ -320,7 +324,9 @@ export class MetabaseModel {
     if (structural) {
       this.linkAll();
       this.appInfoCache.clear();
+      this.bindingIndexes = {}; // which site owns a path may have changed
     } else {
+      this.indexBindings(fresh);
       const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
       const mapped = (k: MetabaseKey | null): MetabaseKey | null => (k ? (swap.get(k) ?? k) : null);
       for (let i = 0; i < gone.length; i++) {
@@ -617,6 +623,65 @@ export class MetabaseModel {
   /** Does any script map point at the 64-bit ASP.NET (Framework64)? Then this is a 64-bit server. */
   has64BitScriptMaps(): boolean {
     return (this.has64Cache ??= this.keysWith('ScriptMaps').some((k) => this.ownScriptMaps(k)?.some((s) => s.aspNet?.bits === 64) ?? false));
+  }
+
+  /**
+   * Sites (IIsWebServer keys that own their path, templates aside) by binding: `ip:port:host` for
+   * ServerBindings, `ip:port` for SecureBindings, each list in document order. Kept up to date
+   * across edits, so the rules that compare bindings between sites do not rebuild it per keystroke.
+   */
+  bindingIndex(name: 'ServerBindings' | 'SecureBindings'): ReadonlyMap<string, readonly MetabaseKey[]> {
+    let index = this.bindingIndexes[name];
+    if (!index) {
+      index = new Map();
+      this.bindingIndexes[name] = index;
+      for (const site of this.keysWith(name)) this.addBindings(index, name, site);
+    }
+    return index;
+  }
+
+  private bindingIds(name: 'ServerBindings' | 'SecureBindings', site: MetabaseKey): string[] {
+    if (site.keyType !== 'IIsWebServer' || this.isTemplate(site) || this.byPath.get(site.path) !== site) return [];
+    const ids: string[] = [];
+    for (const b of this.bindings(site, name)) {
+      if (!b.ok) continue;
+      const id = name === 'ServerBindings' ? b.binding.id : `${b.binding.ip}:${b.binding.port}`;
+      if (!ids.includes(id)) ids.push(id);
+    }
+    return ids;
+  }
+
+  private addBindings(index: Map<string, MetabaseKey[]>, name: 'ServerBindings' | 'SecureBindings', site: MetabaseKey): void {
+    for (const id of this.bindingIds(name, site)) {
+      let list = index.get(id);
+      if (!list) index.set(id, (list = []));
+      let i = list.length;
+      while (i > 0 && list[i - 1].index > site.index) i--;
+      list.splice(i, 0, site);
+    }
+  }
+
+  private unindexBindings(gone: readonly MetabaseKey[]): void {
+    for (const name of ['ServerBindings', 'SecureBindings'] as const) {
+      const index = this.bindingIndexes[name];
+      if (!index) continue;
+      for (const site of gone) {
+        for (const id of this.bindingIds(name, site)) {
+          const list = index.get(id);
+          if (!list) continue;
+          const i = list.indexOf(site);
+          if (i >= 0) list.splice(i, 1);
+          if (list.length === 0) index.delete(id);
+        }
+      }
+    }
+  }
+
+  private indexBindings(fresh: readonly MetabaseKey[]): void {
+    for (const name of ['ServerBindings', 'SecureBindings'] as const) {
+      const index = this.bindingIndexes[name];
+      if (index) for (const site of fresh) this.addBindings(index, name, site);
+    }
   }
 
   /** The ScriptMaps in effect at `key` (set there or inherited), with the key that sets them. */

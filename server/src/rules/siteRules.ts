@@ -2,32 +2,13 @@
  * Sites: ServerBindings and SecureBindings must be well-formed and unique across sites.
  */
 import { findAttr, type MetabaseKey } from '../model/metabaseModel';
-import type { Binding } from '../model/iisValues';
-import type { XmlAttribute } from '../parser/xmlTypes';
 import { entryRange } from './ruleHelpers';
 import type { Rule, RuleContext } from './ruleTypes';
 
 const BINDINGS = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782812(v=ws.10)';
 
-interface SiteBinding {
-  site: MetabaseKey;
-  attr: XmlAttribute;
-  binding: Binding;
-}
-
 function siteName(ctx: RuleContext, site: MetabaseKey): string {
   return ctx.model.get(site, 'ServerComment') ?? site.location;
-}
-
-function bindingsOf(ctx: RuleContext, name: 'ServerBindings' | 'SecureBindings'): SiteBinding[] {
-  const out: SiteBinding[] = [];
-  for (const site of ctx.model.keysWith(name)) {
-    if (site.keyType !== 'IIsWebServer' || ctx.model.isTemplate(site) || ctx.model.byPath.get(site.path) !== site) continue;
-    const attr = findAttr(site.element, name);
-    if (!attr) continue;
-    for (const parsed of ctx.model.bindings(site, name)) if (parsed.ok) out.push({ site, attr, binding: parsed.binding });
-  }
-  return out;
 }
 
 export const invalidBinding: Rule = {
@@ -58,18 +39,13 @@ export const duplicateBinding: Rule = {
   },
   check(ctx) {
     const m = ctx.model;
-    const first = new Map<string, MetabaseKey>();
-    for (const site of m.keysWith('ServerBindings')) {
-      if (site.keyType !== 'IIsWebServer' || m.isTemplate(site) || m.byPath.get(site.path) !== site) continue;
-      for (const parsed of m.bindings(site, 'ServerBindings')) {
-        if (!parsed.ok) continue;
+    for (const [id, sites] of m.bindingIndex('ServerBindings')) {
+      if (sites.length < 2) continue;
+      const earlier = sites[0];
+      for (const site of sites.slice(1)) {
+        const parsed = m.bindings(site, 'ServerBindings').find((b) => b.ok && b.binding.id === id);
+        if (!parsed || !parsed.ok) continue;
         const b = parsed.binding;
-        const earlier = first.get(b.id);
-        if (!earlier) {
-          first.set(b.id, site);
-          continue;
-        }
-        if (earlier === site) continue;
         ctx.report({
           ...entryRange(site, findAttr(site.element, 'ServerBindings')!, b.entry),
           key: site,
@@ -91,30 +67,32 @@ export const sslBindingConflict: Rule = {
   },
   check(ctx) {
     const m = ctx.model;
-    const first = new Map<string, SiteBinding>();
-    for (const b of bindingsOf(ctx, 'SecureBindings')) {
-      const id = `${b.binding.ip}:${b.binding.port}`;
-      const earlier = first.get(id);
-      if (!earlier) {
-        first.set(id, b);
-        continue;
+    for (const [id, sites] of m.bindingIndex('SecureBindings')) {
+      if (sites.length < 2) continue;
+      const earlier = sites[0];
+      const first = m.bindings(earlier, 'SecureBindings').find((b) => b.ok && `${b.binding.ip}:${b.binding.port}` === id);
+      if (!first || !first.ok) continue;
+      const certA = m.get(earlier, 'SSLCertHash')?.trim().toLowerCase();
+      for (const site of sites.slice(1)) {
+        for (const parsed of m.bindings(site, 'SecureBindings')) {
+          if (!parsed.ok || `${parsed.binding.ip}:${parsed.binding.port}` !== id) continue;
+          const b = parsed.binding;
+          const identical = first.binding.host === b.host;
+          const certB = m.get(site, 'SSLCertHash')?.trim().toLowerCase();
+          if (!identical && certA && certB && certA === certB) continue; // one wildcard/SAN certificate shared on purpose
+          const where = `${b.ip || 'all unassigned addresses'}, port ${b.port}`;
+          ctx.report({
+            ...entryRange(site, findAttr(site.element, 'SecureBindings')!, b.entry),
+            key: site,
+            property: 'SecureBindings',
+            severity: identical ? 'error' : undefined,
+            message: identical
+              ? `SecureBindings "${b.entry.text}" is identical to site ${siteName(ctx, earlier)}'s (${earlier.location}); the second site cannot start.`
+              : `Site ${siteName(ctx, earlier)} (${earlier.location}) already uses SSL on ${where}. IIS 6 chooses the certificate by IP and port before it knows the host name, so browsers get the other site's certificate here. Use a separate IP address or port, or one wildcard/SAN certificate (same SSLCertHash) for both sites.`,
+            data: { otherSite: earlier.location },
+          });
+        }
       }
-      if (earlier.site === b.site) continue;
-      const identical = earlier.binding.host === b.binding.host;
-      const certA = m.get(earlier.site, 'SSLCertHash')?.trim().toLowerCase();
-      const certB = m.get(b.site, 'SSLCertHash')?.trim().toLowerCase();
-      if (!identical && certA && certB && certA === certB) continue; // one wildcard/SAN certificate shared on purpose
-      const where = `${b.binding.ip || 'all unassigned addresses'}, port ${b.binding.port}`;
-      ctx.report({
-        ...entryRange(b.site, b.attr, b.binding.entry),
-        key: b.site,
-        property: 'SecureBindings',
-        severity: identical ? 'error' : undefined,
-        message: identical
-          ? `SecureBindings "${b.binding.entry.text}" is identical to site ${siteName(ctx, earlier.site)}'s (${earlier.site.location}); the second site cannot start.`
-          : `Site ${siteName(ctx, earlier.site)} (${earlier.site.location}) already uses SSL on ${where}. IIS 6 chooses the certificate by IP and port before it knows the host name, so browsers get the other site's certificate here. Use a separate IP address or port, or one wildcard/SAN certificate (same SSLCertHash) for both sites.`,
-        data: { otherSite: earlier.site.location },
-      });
     }
   },
 };
