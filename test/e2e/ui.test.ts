@@ -21,14 +21,21 @@ import { exampleMetabase, repoRoot, requireBuiltExtension, screenshotsDir } from
 import { discardSavedLogs, makeTempDir, run, saveLogs, since } from './lib/processes';
 import {
   activeEditor,
+  closePanel,
+  collapseView,
+  expandView,
+  hideSideBar,
   goToLine,
-  hoverAndWait,
+  hoverSquiggle,
   openFromExplorer,
   openWorkbench,
   problemsRow,
+  runCommand,
   screenshot,
   squiggleOnLine,
+  treeRow,
   waitForLanguageMode,
+  webviewContent,
 } from './lib/workbench';
 import { createWorkspace } from './lib/workspace';
 
@@ -167,10 +174,67 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     await activeEditor(page).click({ position: { x: 5, y: 5 } });
     const { line, column } = lineColOf('ServerAutoStart="ture"');
     await goToLine(page, line, column + 'ServerAutoStart="'.length);
-    const hover = await hoverAndWait(page, await squiggleOnLine(page, line, 'error'), /invalid-value/);
+    const hover = await hoverSquiggle(page, line, 'error', /invalid-value/);
     assert.match((await hover.textContent()) ?? '', /ServerAutoStart[\s\S]*ture/);
     await screenshot(page, 'ui-03-hover');
     await screenshot(page, 'ui-03-hover-card', hover);
     log('hover visible');
+  });
+
+  step('the IIS Metabase view in the Explorer shows the pools and sites', async () => {
+    const page = workbench();
+    await page.keyboard.press('Escape'); // the hover
+    // More room for the tree and, later, the preview beside the editor.
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await closePanel(page);
+    const pane = await expandView(page, 'IIS Metabase');
+    // The folder view takes the room otherwise, and the tree's rows are virtualised.
+    await collapseView(page, /^\s*workspace/i);
+    for (const label of ['Application Pools', 'IntranetPool', 'Web Sites', 'Default Web Site']) await treeRow(pane, label).waitFor();
+    // Descriptions: the pool's application count; the missing pool, flagged.
+    await treeRow(pane, 'IntranetPool').filter({ hasText: '2 applications' }).waitFor();
+    await treeRow(pane, 'ShopPool').filter({ hasText: 'does not exist' }).waitFor();
+    // Clicking a pool reveals its key in the editor.
+    const { line } = lineColOf('Location ="/LM/W3SVC/AppPools/IntranetPool"');
+    await treeRow(pane, 'IntranetPool').click();
+    await page.locator('[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor();
+    await page.mouse.move(20, 600); // no tooltip in the shot (the activity bar's empty part)
+    await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+    await screenshot(page, 'ui-04-tree');
+    log('tree view visible');
+  });
+
+  step('the status bar shows the isolation mode', async () => {
+    const page = workbench();
+    const item = page.locator('.statusbar-item', { hasText: 'IIS 6: worker process isolation' });
+    await item.waitFor();
+    assert.match((await item.getAttribute('aria-label')) ?? (await item.textContent()) ?? '', /worker process isolation/);
+    log('status bar item visible');
+  });
+
+  step('IIS 6: Preview Process Model shows the web garden and the missing pool', async () => {
+    const page = workbench();
+    await hideSideBar(page); // room for the editor and the preview beside it
+    await activeEditor(page).click({ position: { x: 5, y: 5 } }); // the command needs a metabase editor
+    await runCommand(page, 'IIS 6: Preview Process Model');
+    await page.locator('.tabs-container .tab', { hasText: 'Processes: MetaBase.xml' }).waitFor();
+    const body = webviewContent(page).locator('body');
+    await body.getByText('Web garden of 2 W3wp.exe').first().waitFor();
+    await body.getByText('ShopPool').first().waitFor();
+    await body.locator('section.process.w3wp').first().waitFor();
+    await screenshot(page, 'ui-05-process-model');
+    log('process model preview visible');
+  });
+
+  step('the preview switches to IIS 5.0 isolation mode', async () => {
+    const page = workbench();
+    const body = webviewContent(page).locator('body');
+    await body.locator('#toggle', { hasText: 'Show in IIS 5.0 isolation mode' }).click();
+    // The panel re-renders with the Inetinfo.exe / DLLHost.exe boxes of IIS 5.0 isolation mode.
+    await body.locator('.mode[data-mode="iis5"]').waitFor();
+    await body.locator('section.process', { hasText: /Inetinfo\.exe|DLLHost\.exe/ }).first().waitFor();
+    await body.locator('#toggle', { hasText: "Back to the file's mode" }).waitFor();
+    await screenshot(page, 'ui-06-process-model-iis5');
+    log('IIS 5.0 isolation mode preview visible');
   });
 });

@@ -8,6 +8,8 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { screenshotsDir } from './env';
 
 export const DEFAULT_TIMEOUT = 30_000;
+/** The editor of the active editor group (CSS). */
+const ACTIVE_EDITOR = '.editor-group-container.active .monaco-editor';
 
 // The project's tsconfig has no DOM lib (it is Node code); these are the few browser APIs that the
 // functions run in the page use. Such functions must not declare named inner functions either: tsx
@@ -85,7 +87,34 @@ export async function goToLine(page: Page, line: number, column = 1): Promise<vo
  * scrolls there); the line-number gutter tells where it is.
  */
 export async function squiggleOnLine(page: Page, line: number, severity: 'error' | 'warning' | 'info' | 'hint' = 'error'): Promise<Locator> {
-  const editorSel = '.editor-group-container.active .monaco-editor';
+  // The editor may re-render between finding the squiggle and returning it (it reuses and reorders
+  // its line elements while scrolling, or redraws overlays when the cursor moves), which makes the
+  // n-th squiggle another one or none: check the result and look again if so.
+  for (let attempt = 1; ; attempt++) {
+    const squiggle = await findSquiggleOnLine(page, line, severity);
+    const box = await squiggle.boundingBox();
+    const row = await gutterRow(page, line);
+    if (box && row && box.y + box.height / 2 > row.top && box.y + box.height / 2 < row.bottom) return squiggle;
+    if (attempt >= 5) throw new Error(`the ${severity} squiggle on line ${line} kept moving while the editor re-rendered`);
+  }
+}
+
+/** Top and bottom (page coordinates) of the line-number gutter entry of `line` in the active editor. */
+async function gutterRow(page: Page, line: number): Promise<{ top: number; bottom: number } | undefined> {
+  return page.evaluate(
+    ({ editorSel, line }) => {
+      const editor = (globalThis as unknown as DomWindow).document.querySelector(editorSel);
+      const gutter = editor && Array.from(editor.querySelectorAll('.margin-view-overlays .line-numbers')).find((e) => e.textContent?.trim() === String(line));
+      if (!gutter) return undefined;
+      const r = gutter.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom };
+    },
+    { editorSel: ACTIVE_EDITOR, line },
+  );
+}
+
+async function findSquiggleOnLine(page: Page, line: number, severity: string): Promise<Locator> {
+  const editorSel = ACTIVE_EDITOR;
   const squiggles = page.locator(`${editorSel} .squiggly-${severity}`);
   const handle = await page.waitForFunction(
     ({ editorSel, severity, line }) => {
@@ -106,16 +135,33 @@ export async function squiggleOnLine(page: Page, line: number, severity: 'error'
   return squiggles.nth(((await handle.jsonValue()) as { index: number }).index);
 }
 
+/** Thrown by hoverAndWait when the target is not on the page (any more). */
+export class HoverTargetGone extends Error {}
+
 /** Hovers the middle of `target` and returns the visible hover widget once it contains `text` and has faded in. */
 export async function hoverAndWait(page: Page, target: Locator, text: string | RegExp): Promise<Locator> {
   const box = await target.boundingBox();
-  if (!box) throw new Error('hover target is not visible');
+  if (!box) throw new HoverTargetGone('hover target is not visible');
   await page.mouse.move(0, 0);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
   const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: text }).first();
   await hover.waitFor({ state: 'visible' });
   await waitForFadeIn(hover);
   return hover;
+}
+
+/**
+ * Hovers the squiggle of `severity` on `line` (which must be in view) and returns the hover once it
+ * contains `text`. Looks for the squiggle again when the editor re-rendered it in between.
+ */
+export async function hoverSquiggle(page: Page, line: number, severity: 'error' | 'warning' | 'info' | 'hint', text: string | RegExp): Promise<Locator> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await hoverAndWait(page, await squiggleOnLine(page, line, severity), text);
+    } catch (e) {
+      if (!(e instanceof HoverTargetGone) || attempt >= 5) throw e;
+    }
+  }
 }
 
 /** Waits until an element and its ancestors are fully opaque: for screenshots after a fade-in. */
@@ -144,6 +190,35 @@ export async function expandView(page: Page, title: string | RegExp): Promise<Lo
   await header.waitFor();
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   return header.locator('xpath=..');
+}
+
+/** Collapses a view by its pane header title (e.g. the Explorer's folder, to give another view room). */
+export async function collapseView(page: Page, title: string | RegExp): Promise<void> {
+  const header = page.locator('.pane-header', { hasText: title }).first();
+  await header.waitFor();
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  await page.waitForFunction((el) => (el as unknown as { getAttribute(n: string): string | null }).getAttribute('aria-expanded') === 'false', await header.elementHandle());
+}
+
+/** A row of a tree (e.g. inside the pane returned by expandView) whose text contains `label`. */
+export function treeRow(container: Locator, label: string | RegExp): Locator {
+  return container.locator('.monaco-list-row', { hasText: label }).first();
+}
+
+/** Hides the panel (Problems, Output, Terminal) when it is open, for more editor room. */
+export async function closePanel(page: Page): Promise<void> {
+  const panel = page.locator('.part.panel');
+  if (!(await panel.isVisible())) return;
+  await runCommand(page, 'View: Hide Panel');
+  await panel.waitFor({ state: 'hidden' });
+}
+
+/** Hides the primary side bar (Explorer...) when it is open. */
+export async function hideSideBar(page: Page): Promise<void> {
+  const sidebar = page.locator('.part.sidebar');
+  if (!(await sidebar.isVisible())) return;
+  await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  await sidebar.waitFor({ state: 'hidden' });
 }
 
 /**

@@ -6,6 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+// Types only (erased when compiling): the suite talks to the extension through its exported API.
+import type { ExtensionApi } from '../../../client/src/extension';
+import type { Topology } from '../../../server/src/protocol';
+
+export type { ExtensionApi, Topology };
 
 /** Repository root: this file runs as out/e2e/suite/helpers.js. */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -21,11 +26,12 @@ export function sleep(ms: number): Promise<void> {
 
 /**
  * Polls `probe` until it returns something other than undefined/false/null, and returns that.
- * On timeout, fails with `message` and the last probe error (if it threw).
+ * On timeout, fails with `message` (a function is called then, to describe the state at the end) and
+ * the last probe error (if it threw).
  */
 export async function waitFor<T>(
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  message: string,
+  message: string | (() => string),
   { timeoutMs = 15_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -39,7 +45,7 @@ export async function waitFor<T>(
       lastError = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms: ${message}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+      throw new Error(`timed out after ${timeoutMs} ms: ${typeof message === 'function' ? message() : message}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
     }
     await sleep(intervalMs);
   }
@@ -72,18 +78,49 @@ export async function openUntitled(content: string, language = LANGUAGE_ID): Pro
   return doc;
 }
 
-/** Reverts and closes all editors (use in teardown after edits). */
+/**
+ * Reverts every unsaved document and closes all editors (use in teardown after edits). Each dirty
+ * document is shown and reverted in turn: `workbench.action.files.revert` only reverts the active
+ * editor, and closing a dirty editor would open a "Save changes?" dialog that nobody answers.
+ */
 export async function closeAllEditors(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.files.revert').then(undefined, () => undefined);
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isUntitled)) {
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert').then(undefined, () => undefined);
+  }
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.isUntitled)) {
+    // Untitled documents cannot be reverted; emptying them makes them closable without a prompt.
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
 /** The extension under test, activated. */
-export async function activateExtension(): Promise<vscode.Extension<unknown>> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+export async function activateExtension(): Promise<vscode.Extension<ExtensionApi>> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
   await ext.activate();
   return ext;
+}
+
+/** What the extension's activate() returns: `{ client, tree }` (client/src/extension.ts). */
+export async function extensionApi(): Promise<ExtensionApi> {
+  const api = (await activateExtension()).exports;
+  assert.ok(api?.client && api.tree, 'activate() did not return { client, tree }');
+  return api;
+}
+
+/**
+ * Waits until the "IIS Metabase" tree shows the topology of `doc` (the tree follows the active
+ * editor and asks the server after a short delay) and returns it.
+ */
+export async function topologyOf(doc: vscode.TextDocument, timeoutMs = 15_000): Promise<Topology> {
+  const { tree } = await extensionApi();
+  return waitFor(() => {
+    const t = tree.current;
+    return t && t.uri === doc.uri.toString() && t.version === doc.version ? t : undefined;
+  }, () => `the topology of ${doc.uri.toString()} (version ${doc.version}); tree.current is ${JSON.stringify(tree.current?.uri)} v${tree.current?.version}`, { timeoutMs });
 }
 
 /** The diagnostic code as a string (codes may be string, number or { value, target }). */
