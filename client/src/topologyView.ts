@@ -148,10 +148,12 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
     if (!this.view?.visible || editor.document.languageId !== LANGUAGE_ID || !this.topology) return;
     if (editor.document.uri.toString() !== this.topology.uri) return;
     const line = editor.selection.active.line;
+    // The innermost key whose element spans the cursor's line (a key's tree item knows its extent).
     let best: NodeElement | undefined;
     for (const el of this.byLocation.values()) {
-      if (!el.node.range) continue;
-      if (el.node.range.start.line <= line && (!best || best.node.range!.start.line < el.node.range.start.line)) best = el;
+      const x = el.node.extent;
+      if (!x || x.start.line > line || x.end.line < line) continue;
+      if (!best || best.node.extent!.start.line < x.start.line) best = el;
     }
     if (best) void this.view.reveal(best, { select: true, focus: false, expand: false }).then(undefined, () => undefined);
   }

@@ -36,6 +36,8 @@ export interface TopologyNode {
   location: string | null;
   /** The start tag of the key (where "reveal" goes). */
   range: LspRange | null;
+  /** The whole key, start tag to end tag (to find the item of the key under the cursor). */
+  extent: LspRange | null;
   /** For applications: the serving process, e.g. "w3wp.exe ×2 (IntranetPool)". */
   process?: string;
   /** A problem to show (missing pool, ...). */

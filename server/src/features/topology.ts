@@ -18,6 +18,7 @@ export function getTopology(doc: MetabaseDocument): Topology {
   const mode = m.isolationMode();
   const shownMode: ConcreteMode = mode === 'iis5' ? 'iis5' : 'worker';
   const range = (k: MetabaseKey) => doc.lines.range(k.element.start, k.element.startTagEnd);
+  const extent = (k: MetabaseKey) => doc.lines.range(k.element.start, k.element.end);
 
   const processText = (app: MetabaseKey): { process?: string; problem?: string } => {
     const sp = servingProcess(m, app, shownMode);
@@ -37,6 +38,7 @@ export function getTopology(doc: MetabaseDocument): Topology {
       description: [m.get(app, 'AppFriendlyName'), site && m.get(site, 'ServerComment')].filter(Boolean).join(' · ') || undefined,
       location: app.location,
       range: range(app),
+      extent: extent(app),
       process,
       problem,
       children: [],
@@ -55,6 +57,7 @@ export function getTopology(doc: MetabaseDocument): Topology {
       description: `${apps.length} application${apps.length === 1 ? '' : 's'}`,
       location: pool.location,
       range: range(pool),
+      extent: extent(pool),
       children: apps.map(appNode),
     });
   }
@@ -70,6 +73,7 @@ export function getTopology(doc: MetabaseDocument): Topology {
         description: 'does not exist',
         location: null,
         range: null,
+        extent: null,
         problem: `No application pool "${label}" exists; its applications fail.`,
         children: apps.map(appNode),
       });
@@ -79,7 +83,7 @@ export function getTopology(doc: MetabaseDocument): Topology {
   const siteChild = (key: MetabaseKey): TopologyNode | undefined => {
     const kind = m.isApplication(key) ? 'application' : KIND[key.keyType];
     if (!kind) return undefined;
-    const node = kind === 'application' ? appNode(key) : { id: `key:${key.path}`, kind, label: key.location, location: key.location, range: range(key), children: [] as TopologyNode[] };
+    const node = kind === 'application' ? appNode(key) : { id: `key:${key.path}`, kind, label: key.location, location: key.location, range: range(key), extent: extent(key), children: [] as TopologyNode[] };
     node.label = key.location.slice(key.location.lastIndexOf('/') + 1) || key.location;
     node.children = key.children.map(siteChild).filter((n): n is TopologyNode => !!n);
     return node;
@@ -91,6 +95,7 @@ export function getTopology(doc: MetabaseDocument): Topology {
     description: site.location,
     location: site.location,
     range: range(site),
+    extent: extent(site),
     children: site.children.map(siteChild).filter((n): n is TopologyNode => !!n),
   }));
   return { uri: doc.uri, version: doc.version, isolationMode: mode, pools, sites };
