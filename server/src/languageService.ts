@@ -23,7 +23,7 @@ import { doComplete } from './features/completion';
 import { doHover } from './features/hover';
 import { doRename, findDefinition, findDocumentSymbols, findReferences, getCodeLenses, getFoldingRanges, prepareRename, type SymbolsResult } from './features/navigation';
 import { getTopology } from './features/topology';
-import { validate, type ValidationResult, type ValidationSettings } from './features/validation';
+import { validate, validateInSlices, type ValidationResult, type ValidationSettings } from './features/validation';
 import { MetabaseDocument } from './metabaseDocument';
 import { computeProcessModel, type ConcreteMode, type ProcessModel } from './process/processModel';
 import type { Topology } from './protocol';
@@ -44,9 +44,13 @@ export interface MetabaseLanguageService {
   setSchemaExtension(extension: LoadedSchema | undefined): void;
   readonly catalog: SchemaCatalog;
   parse(uri: string, version: number, text: string): MetabaseDocument;
+  /** The same parse in slices, `pause` giving other work a turn between them (huge documents). */
+  parseInSlices(uri: string, version: number, text: string, pause: () => Promise<void>): Promise<MetabaseDocument>;
   doValidation(doc: MetabaseDocument): Diagnostic[];
   /** Validation with the count of diagnostics cut by maxDiagnostics. */
   validate(doc: MetabaseDocument): ValidationResult;
+  /** The same validation in slices; undefined when `stillWanted` turned false on the way. */
+  validateInSlices(doc: MetabaseDocument, pause: () => Promise<void>, stillWanted: () => boolean): Promise<ValidationResult | undefined>;
   doHover(doc: MetabaseDocument, position: Position): Hover | null;
   doComplete(doc: MetabaseDocument, position: Position): CompletionList;
   doCodeActions(doc: MetabaseDocument, range: Range, diagnostics: Diagnostic[]): CodeAction[];
@@ -80,8 +84,10 @@ export function getMetabaseLanguageService(initial: LanguageSettings = {}): Meta
       catalog = extension ? getDefaultCatalog().withExtension(extension) : getDefaultCatalog();
     },
     parse: (uri, version, text) => MetabaseDocument.parse(uri, version, text, catalog),
+    parseInSlices: (uri, version, text, pause) => MetabaseDocument.parseInSlices(uri, version, text, catalog, pause),
     doValidation: (doc) => validate(doc, settings).diagnostics,
     validate: (doc) => validate(doc, settings),
+    validateInSlices: (doc, pause, stillWanted) => validateInSlices(doc, settings, pause, stillWanted),
     doHover: (doc, p) => doHover(doc, offset(doc, p)),
     doComplete: (doc, p) => doComplete(doc, offset(doc, p)),
     doCodeActions: (doc, range, diagnostics) => doCodeActions(doc, range, diagnostics),

@@ -11,6 +11,7 @@
 import { reparseRegion } from './parser/incremental';
 import { LineIndex } from './parser/lineIndex';
 import { scan } from './parser/scanner';
+import { scanInSlices } from './parser/slicedScan';
 import type { XmlDocument } from './parser/xmlTypes';
 import { MetabaseModel } from './model/metabaseModel';
 import type { SchemaCatalog } from './schema/catalog';
@@ -46,6 +47,18 @@ export class MetabaseDocument {
 
   static parse(uri: string, version: number, text: string, catalog: SchemaCatalog, lines?: LineIndex): MetabaseDocument {
     return new MetabaseDocument(uri, version, text, scan(text), catalog, lines);
+  }
+
+  /**
+   * The same parse as `parse`, cut into slices with `pause` in between (scan, then model), for a
+   * document too big to parse in one go without keeping every other request waiting.
+   */
+  static async parseInSlices(uri: string, version: number, text: string, catalog: SchemaCatalog, pause: () => Promise<void>): Promise<MetabaseDocument> {
+    const xml = await scanInSlices(text, pause);
+    const model = await MetabaseModel.buildInSlices(text, xml, catalog, pause);
+    const doc = new MetabaseDocument(uri, version, text, xml, catalog);
+    doc.modelCache = model;
+    return doc;
   }
 
   get lines(): LineIndex {

@@ -13,7 +13,11 @@ import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
 const ls = getMetabaseLanguageService();
-const store = new DocumentStore(ls);
+const store = new DocumentStore(
+  ls,
+  (uri) => validation.schedule(uri, 0),
+  (uri, err) => connection.console.error(`iis6-metabase: parsing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+);
 const handlers = new Handlers(connection, store, ls);
 const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p));
 const settings = new SettingsManager(connection, ls, () => {
@@ -45,8 +49,8 @@ connection.onDidChangeConfiguration(() => void settings.reload());
 handlers.register();
 
 connection.onDidOpenTextDocument(({ textDocument: d }) => {
-  store.open(d.uri, d.version, d.text);
-  validation.schedule(d.uri, 0);
+  // A huge document is parsed in slices and validated when ready (the store calls back).
+  if (store.open(d.uri, d.version, d.text)) validation.schedule(d.uri, 0);
 });
 connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
   if (store.change(d.uri, d.version ?? 0, contentChanges)) validation.schedule(d.uri);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionList, DocumentSymbol, Hover, Location, MarkupContent, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { PROCESS_MODEL_REQUEST, TOPOLOGY_REQUEST, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
+import { generateMetabase } from '../../bench/gen-metabase';
 import { repoRoot } from '../helpers';
 import { startServer, type TestClient } from './lspClient';
 
@@ -120,6 +121,41 @@ describe('the language server over stdio', () => {
     assert.deepEqual(await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: {} }), []);
     const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
     assert.ok(h, 'still serving');
+  });
+
+  test('a huge document is parsed in slices: other documents are served meanwhile and its early edits are kept', async () => {
+    const bigUri = 'file:///work/Big.xml';
+    const big = generateMetabase({ sites: 5000, mistakes: 0 });
+    assert.ok(big.length > 2_000_000, `${big.length} characters: above the sliced-parse threshold`);
+    const events: string[] = [];
+    const bigDiagnostics = client.diagnostics(bigUri, 2).then((p) => {
+      events.push('big diagnostics');
+      return p;
+    });
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'iis-metabase', version: 1, text: big } });
+    // Still parsing: a request on it gets an empty answer at once instead of waiting.
+    const early = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: bigUri }, position: { line: 3, character: 3 } });
+    events.push(`big hover while parsing: ${early === null ? 'empty' : 'answered'}`);
+    // An edit typed before the parse is done: a pool name that does not exist.
+    const at = big.indexOf('AppPoolId="') + 'AppPoolId="'.length;
+    const line = big.slice(0, at).split('\n').length - 1;
+    const character = at - (big.lastIndexOf('\n', at - 1) + 1);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: bigUri, version: 2 },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'NoSuchPool' }],
+    });
+    const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
+    events.push('small hover');
+    assert.match((h.contents as MarkupContent).value, /MaxProcesses/);
+    const { diagnostics } = await bigDiagnostics;
+    assert.deepEqual(events, ['big hover while parsing: empty', 'small hover', 'big diagnostics']);
+    const missing = diagnostics.filter((d) => d.code === 'apppool-not-found');
+    assert.equal(missing.length, 1, 'the edit made while parsing is in the published diagnostics');
+    assert.match(missing[0].message, /NoSuchPool/);
+    assert.equal(missing[0].range.start.line, line);
+    const hb = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: bigUri }, position: { line, character: character + 2 } });
+    assert.ok(hb, 'the big document answers once parsed');
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: bigUri } });
   });
 
   test('didClose clears the diagnostics', async () => {

@@ -10,23 +10,7 @@ import { reparseRegion } from '../../server/src/parser/incremental';
 import { scan } from '../../server/src/parser/scanner';
 import type { XmlDocument } from '../../server/src/parser/xmlTypes';
 import { repoRoot } from '../helpers';
-
-/** A comparable snapshot of a parse. */
-export function snapshot(xml: XmlDocument): unknown {
-  const index = new Map(xml.elements.map((e, i) => [e, i]));
-  const sortProblems = [...xml.problems].sort((a, b) => a.start - b.start || a.end - b.end || a.kind.localeCompare(b.kind));
-  return {
-    elements: xml.elements.map((e) => [
-      e.name, e.start, e.nameEnd, e.startTagEnd, e.endTagStart, e.end, e.selfClosing,
-      e.parent ? index.get(e.parent) : -1,
-      e.children.map((c) => index.get(c)),
-      e.attributes.map((a) => [a.name, a.nameStart, a.nameEnd, a.valueStart, a.valueEnd, a.quote]),
-    ]),
-    roots: xml.roots.map((r) => index.get(r)),
-    problems: sortProblems.map((p) => [p.kind, p.start, p.end, p.message]),
-    comments: [...xml.comments].sort((a, b) => a.start - b.start).map((c) => [c.start, c.end]),
-  };
-}
+import { snapshot } from './xmlSnapshot';
 
 function mulberry32(seed: number): () => number {
   let a = seed;
@@ -66,7 +50,7 @@ function apply(xml: XmlDocument, text: string, e: Edit): { xml: XmlDocument; tex
 function run(name: string, base: string, edits: number, seed: number): { incremental: number; full: number } {
   const rnd = mulberry32(seed);
   let text = base;
-  let xml = scan(text);
+  let xml: XmlDocument = scan(text);
   let incremental = 0;
   let full = 0;
   for (let n = 0; n < edits; n++) {

@@ -127,18 +127,24 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
 
 /** All findings of the enabled rules, reusing (and filling) the document's key-rule cache. */
 export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string) => boolean): Finding[] {
+  const steps = findingSteps(doc, enabled);
+  for (let r = steps.next(); !r.done; r = steps.next());
+  return steps.findings;
+}
+
+/**
+ * The same work as collectFindings cut into steps (each document rule, then the keys in batches),
+ * so a huge document can be validated between other requests (validateInSlices).
+ */
+function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, batch = Number.MAX_SAFE_INTEGER): Iterator<void> & { findings: Finding[] } {
   const model = doc.model;
   const findings: Finding[] = [];
   let current = '';
   const ctx = makeContext(doc, (f) => findings.push({ ...f, rule: current }));
-  for (const rule of DOCUMENT_RULES) {
-    if (!enabled(rule.meta.id)) continue;
-    current = rule.meta.id;
-    rule.check!(ctx);
-  }
   const context = validationContext(model);
   let cache = doc.validationCache;
   if (!cache || cache.context !== context || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(detach(context), doc.catalog);
+  const keyCache = cache;
   let fresh: CachedFinding[] = [];
   let base = 0;
   const keyCtx = makeContext(doc, (f) => {
@@ -146,26 +152,37 @@ export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string)
     // Cached across versions: strings built from the text must not keep the text alive.
     fresh.push({ ...rest, rule: current, start: f.start - base, end: f.end - base, message: detach(f.message), data: f.data && detachData(f.data) });
   });
-  for (const key of model.keys) {
-    let list = cache.of(key);
-    if (!list) {
-      fresh = [];
-      base = key.element.start;
-      for (const rule of KEY_RULES) {
-        current = rule.meta.id;
-        rule.checkKey!(keyCtx, key);
-      }
-      list = fresh;
-      cache.store(key, list);
+  function* steps(): Generator<void> {
+    for (const rule of DOCUMENT_RULES) {
+      if (!enabled(rule.meta.id)) continue;
+      current = rule.meta.id;
+      rule.check!(ctx);
+      yield;
     }
-    if (list.length === 0) continue;
-    const at = key.element.start;
-    for (const f of list) {
-      if (!enabled(f.rule)) continue;
-      findings.push({ rule: f.rule, start: at + f.start, end: at + f.end, message: f.message, key, property: f.property, data: f.data, tags: f.tags, severity: f.severity });
+    const keys = model.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      let list = keyCache.of(key);
+      if (!list) {
+        fresh = [];
+        base = key.element.start;
+        for (const rule of KEY_RULES) {
+          current = rule.meta.id;
+          rule.checkKey!(keyCtx, key);
+        }
+        list = fresh;
+        keyCache.store(key, list);
+      }
+      if (i % batch === batch - 1) yield;
+      if (list.length === 0) continue;
+      const at = key.element.start;
+      for (const f of list) {
+        if (!enabled(f.rule)) continue;
+        findings.push({ rule: f.rule, start: at + f.start, end: at + f.end, message: f.message, key, property: f.property, data: f.data, tags: f.tags, severity: f.severity });
+      }
     }
   }
-  return findings;
+  return Object.assign(steps(), { findings });
 }
 
 function detachData(data: Record<string, unknown>): Record<string, unknown> {
@@ -203,7 +220,24 @@ export function toDiagnostic(doc: MetabaseDocument, f: Finding, severity: Severi
 
 export function validate(doc: MetabaseDocument, settings: ValidationSettings = {}): ValidationResult {
   const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
-  const findings = collectFindings(doc, enabled);
+  return finish(doc, collectFindings(doc, enabled), settings);
+}
+
+/**
+ * Validation of a huge document in steps: `pause` gives the event loop a turn between them, and
+ * `stillWanted` (checked after each pause) abandons the work when the document changed meanwhile.
+ */
+export async function validateInSlices(doc: MetabaseDocument, settings: ValidationSettings, pause: () => Promise<void>, stillWanted: () => boolean): Promise<ValidationResult | undefined> {
+  const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
+  const steps = findingSteps(doc, enabled, 2000);
+  for (let r = steps.next(); !r.done; r = steps.next()) {
+    await pause();
+    if (!stillWanted()) return undefined;
+  }
+  return finish(doc, steps.findings, settings);
+}
+
+function finish(doc: MetabaseDocument, findings: Finding[], settings: ValidationSettings): ValidationResult {
   const filter = new SuppressionFilter(doc.text, doc.xml, doc.lines);
   const kept: Array<{ f: Finding; sev: Severity }> = [];
   for (const f of findings) {

@@ -7,7 +7,9 @@
 import type { Connection } from 'vscode-languageserver/node';
 import type { MetabaseLanguageService } from '../languageService';
 import type { LimitReachedParams } from '../protocol';
-import type { DocumentStore } from './documentStore';
+import { SLICED_PARSE_CHARS, yieldToEventLoop, type DocumentStore } from './documentStore';
+import type { ValidationResult } from '../features/validation';
+import type { MetabaseDocument } from '../metabaseDocument';
 
 export const VALIDATION_DELAY_MS = 200;
 
@@ -49,16 +51,31 @@ export class ValidationScheduler {
   private run(uri: string): void {
     const doc = this.store.get(uri);
     if (!doc) return;
-    try {
-      const result = this.ls.validate(doc);
-      void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: result.diagnostics });
-      if (result.truncated > 0) {
-        const shown = result.diagnostics.length;
-        this.onLimit({ uri, what: 'diagnostics', shown, total: shown + result.truncated, setting: 'iis6Metabase.maxDiagnostics' });
-      }
-    } catch (err) {
-      // A bug in a rule must not take the server down; report it and keep serving.
-      this.connection.console.error(`iis6-metabase: validation failed for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (doc.text.length > SLICED_PARSE_CHARS) {
+      // A huge document is validated in slices; a newer version abandons the run (it reschedules).
+      this.ls.validateInSlices(doc, yieldToEventLoop, () => this.store.get(uri) === doc).then(
+        (result) => result && this.publish(doc, result),
+        (err: unknown) => this.failed(uri, err),
+      );
+      return;
     }
+    try {
+      this.publish(doc, this.ls.validate(doc));
+    } catch (err) {
+      this.failed(uri, err);
+    }
+  }
+
+  private publish(doc: MetabaseDocument, result: ValidationResult): void {
+    void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result.diagnostics });
+    if (result.truncated > 0) {
+      const shown = result.diagnostics.length;
+      this.onLimit({ uri: doc.uri, what: 'diagnostics', shown, total: shown + result.truncated, setting: 'iis6Metabase.maxDiagnostics' });
+    }
+  }
+
+  /** A bug in a rule must not take the server down; report it and keep serving. */
+  private failed(uri: string, err: unknown): void {
+    this.connection.console.error(`iis6-metabase: validation failed for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }

@@ -157,15 +157,34 @@ export class MetabaseModel {
     public text: string,
     public xml: XmlDocument,
     readonly catalog: SchemaCatalog,
+    /** Build later, with buildInSlices (a huge document). */
+    deferred = false,
   ) {
-    for (const el of xml.elements) {
-      const key = this.keyFor(el, this.keys.length);
+    if (deferred) return;
+    this.addKeys(0, xml.elements.length);
+    this.linkAll();
+  }
+
+  private addKeys(from: number, to: number): void {
+    const els = this.xml.elements;
+    for (let i = from; i < to; i++) {
+      const key = this.keyFor(els[i], this.keys.length);
       if (!key) continue;
       this.keys.push(key);
       this.register(key);
       this.indexAttributes(key);
     }
-    this.linkAll();
+  }
+
+  /** Builds a deferred model in slices, letting `pause` give the event loop a turn in between. */
+  static async buildInSlices(text: string, xml: XmlDocument, catalog: SchemaCatalog, pause: () => Promise<void>, sliceSize = 20000): Promise<MetabaseModel> {
+    const model = new MetabaseModel(text, xml, catalog, true);
+    for (let i = 0; i < xml.elements.length; i += sliceSize) {
+      model.addKeys(i, Math.min(xml.elements.length, i + sliceSize));
+      await pause();
+    }
+    model.linkAll();
+    return model;
   }
 
   /** Name ids of INDEXED_ATTRIBUTES (-1 while no scan has met the name), and the name count they were read at. */
