@@ -222,12 +222,12 @@ async function serverRun(text: string, keystrokes: number): Promise<{ firstDiagn
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'x' }] });
     await diagnostics;
   }
-  let peakKb = 0;
+  let peakKb: number;
   try {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   } catch {
-    peakKb = 0;
+    peakKb = 0; // no /proc (not Linux)
   }
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
