@@ -151,7 +151,7 @@ describe('the language server over stdio', () => {
     assert.deepEqual(events, ['big hover while parsing: empty', 'small hover', 'big diagnostics']);
     const missing = diagnostics.filter((d) => d.code === 'apppool-not-found');
     assert.equal(missing.length, 1, 'the edit made while parsing is in the published diagnostics');
-    assert.match(missing[0].message, /NoSuchPool/);
+    assert.match(String(missing[0].message), /NoSuchPool/);
     assert.equal(missing[0].range.start.line, line);
     const hb = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: bigUri }, position: { line, character: character + 2 } });
     assert.ok(hb, 'the big document answers once parsed');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DocumentSymbol, TextEdit } from 'vscode-languageserver-types';
+import { MAX_SYMBOL_DEPTH } from '../../server/src/features/navigation';
 import { metabase, parse, service, withCursor } from '../helpers';
 
 const ls = service();
@@ -86,6 +87,24 @@ describe('navigation', () => {
     const capped = service({ maxSymbols: 3 });
     const r = capped.findDocumentSymbols(parse(DOC, capped));
     assert.equal(r.truncated, 5);
+  });
+
+  test('a Location tree 20,000 levels deep: symbols down to the depth limit, the deeper keys listed at the last level', () => {
+    const keys = Array.from({ length: 20000 }, (_, i) => `<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT${'/a'.repeat(i)}" />`).join('\n');
+    const big = service({ maxSymbols: 100000 });
+    const { symbols, truncated } = big.findDocumentSymbols(parse(metabase(keys), big));
+    let depth = 1;
+    let last = symbols[0];
+    while (last.children?.length) {
+      depth++;
+      last = last.children[last.children.length - 1];
+    }
+    assert.equal(depth, MAX_SYMBOL_DEPTH);
+    let count = 0;
+    const walk = (s: DocumentSymbol[]): void => s.forEach((x) => (count++, walk(x.children ?? [])));
+    walk(symbols);
+    assert.deepEqual([count, truncated], [20000, 0]);
+    assert.doesNotThrow(() => JSON.stringify(symbols), 'the result can be sent');
   });
 
   test('folding: every multi-line element', () => {

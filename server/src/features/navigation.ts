@@ -154,21 +154,22 @@ export interface SymbolsResult {
   truncated: number;
 }
 
+/**
+ * Keys nested deeper than this in the Location tree are listed under their ancestor at this depth:
+ * real metabases stay far below it, and a pathological file must not produce a tree too deep to
+ * send or show.
+ */
+export const MAX_SYMBOL_DEPTH = 64;
+
 export function findDocumentSymbols(doc: MetabaseDocument, maxSymbols: number): SymbolsResult {
   const m = doc.model;
   let count = 0;
   let truncated = 0;
-  const build = (key: MetabaseKey, parentPath: string | undefined): DocumentSymbol | undefined => {
-    if (count >= maxSymbols) {
-      truncated++;
-      for (const c of key.children) build(c, undefined);
-      return undefined;
-    }
-    count++;
+  const symbolOf = (key: MetabaseKey, parentPath: string | undefined): DocumentSymbol => {
     const label = m.get(key, 'ServerComment') ?? m.get(key, 'AppFriendlyName');
     const name = key.location || `<${key.keyType}>`;
     const shortName = parentPath && name.toLowerCase().startsWith(parentPath.toLowerCase() + '/') ? name.slice(parentPath.length) : name;
-    const sym: DocumentSymbol = {
+    return {
       name: shortName || name,
       detail: `${key.keyType}${label ? ` — ${label}` : ''}${m.isApplication(key) ? ' (application)' : ''}`,
       kind: SYMBOL_KIND[key.keyType] ?? SymbolKind.Struct,
@@ -176,14 +177,31 @@ export function findDocumentSymbols(doc: MetabaseDocument, maxSymbols: number): 
       selectionRange: doc.lines.range(key.element.start + 1, key.element.nameEnd),
       children: [],
     };
-    for (const c of key.children) {
-      const child = build(c, key.location);
-      if (child) sym.children!.push(child);
-    }
-    return sym;
   };
+  // Depth-first, in document order, without recursion (the Location tree can be arbitrarily deep).
+  const symbols: DocumentSymbol[] = [];
+  interface Item { key: MetabaseKey; into: DocumentSymbol[]; parentPath: string | undefined; depth: number }
+  const stack: Item[] = [];
   const roots = m.keys.filter((k) => k.parent === null);
-  const symbols = roots.map((k) => build(k, undefined)).filter((s): s is DocumentSymbol => !!s);
+  for (let i = roots.length - 1; i >= 0; i--) stack.push({ key: roots[i], into: symbols, parentPath: undefined, depth: 0 });
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { key } = item;
+    let into = item.into;
+    let parentPath = item.parentPath;
+    let depth = item.depth;
+    if (count >= maxSymbols) truncated++;
+    else {
+      count++;
+      const sym = symbolOf(key, item.parentPath);
+      item.into.push(sym);
+      if (depth + 1 < MAX_SYMBOL_DEPTH) {
+        into = sym.children!;
+        parentPath = key.location;
+        depth++;
+      }
+    }
+    for (let i = key.children.length - 1; i >= 0; i--) stack.push({ key: key.children[i], into, parentPath, depth });
+  }
   return { symbols, truncated };
 }
 
