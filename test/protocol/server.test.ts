@@ -158,6 +158,29 @@ describe('the language server over stdio', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: bigUri } });
   });
 
+  test('hostile documents get a diagnostic each and the server keeps serving', async () => {
+    const lol = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, k) => `<!ENTITY l${k + 1} "${`&l${k};`.repeat(10)}">`)].join('');
+    const docs: Record<string, { text: string; expect: RegExp }> = {
+      binary: { text: Buffer.from(Array.from({ length: 300_000 }, (_, k) => (k * 7919) % 256)).toString('latin1'), expect: /does not look like a text metabase/ },
+      deep: { text: `<configuration><MBProperty>${'<x>'.repeat(100_000)}${'</x>'.repeat(100_000)}</MBProperty></configuration>`, expect: /<x> is not a key type/ },
+      oneLine: { text: `<configuration><MBProperty>${'<IIsWebServer Location ="/LM/W3SVC/1" ServerComment="a" />'.repeat(30_000)}</MBProperty></configuration>`, expect: /Location "\/LM\/W3SVC\/1" is already used/ },
+      laughs: { text: `<?xml version="1.0"?><!DOCTYPE c [${lol}]><configuration><MBProperty><IIsWebServer Location ="/LM/W3SVC/1" ServerComment="&l9;" /></MBProperty></configuration>`, expect: /DOCTYPE/ },
+    };
+    for (const [name, { text: body, expect }] of Object.entries(docs)) {
+      const u = `file:///work/hostile-${name}.xml`;
+      const published = client.diagnostics(u);
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'iis-metabase', version: 1, text: body } });
+      const { diagnostics } = await published;
+      assert.ok(diagnostics.length > 0 && diagnostics.some((d) => expect.test(String(d.message))), `${name}: ${diagnostics.slice(0, 2).map((d) => d.message).join(' | ')}`);
+      await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: u } });
+      await client.connection.sendRequest('textDocument/foldingRange', { textDocument: { uri: u } });
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+    }
+    const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
+    assert.match((h.contents as MarkupContent).value, /MaxProcesses/, 'still serving');
+    assert.equal(client.process.exitCode, null);
+  });
+
   test('didClose clears the diagnostics', async () => {
     const published = client.diagnostics(uri);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });

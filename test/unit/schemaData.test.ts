@@ -150,3 +150,10 @@ test('the loader rejects a file that is not an MBSchema.xml', async () => {
   await assert.rejects(loadMBSchema('<configuration/>'), /not an MBSchema\.xml/);
   await assert.rejects(loadMBSchema('<MetaData><DatabaseMeta>'), Error);
 });
+
+test('the loader never expands a DTD entity (billion laughs) and rejects binary junk', async () => {
+  const lol = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
+  const laughs = `<?xml version="1.0"?><!DOCTYPE MetaData [${lol}]><MetaData><DatabaseMeta InternalName="&l9;"/></MetaData>`;
+  await assert.rejects(loadMBSchema(laughs), /entity/i);
+  await assert.rejects(loadMBSchema('\u0000\u0001\u0002MZ\u0090'), Error);
+});

@@ -79,7 +79,12 @@ export class SettingsManager {
       this.connection.console.info(`iis6-metabase: loaded ${ext.properties.length} property definitions from ${wanted}`);
     } catch (err) {
       this.ls.setSchemaExtension(undefined);
-      void this.connection.window.showWarningMessage(`IIS 6 Metabase: cannot use the schema ${wanted}: ${(err as Error).message}. Using the built-in IIS 6.0 schema.`);
+      void this.connection.window.showWarningMessage(`IIS 6 Metabase: cannot use the schema ${wanted}: ${oneLine((err as Error).message)}. Using the built-in IIS 6.0 schema.`);
     }
   }
+}
+
+/** A parser message on one line, without the control characters a binary file puts in it. */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
