@@ -75,6 +75,16 @@ describe('completion of values', () => {
     assert.match(apply(text, script), /AccessFlags="AccessScript \| AccessRead"/);
   });
 
+  test('flags: after a flag and a blank, the edit runs from the flag to the cursor (found by the fuzzer)', () => {
+    // The flag under the cursor comes first here, so the `|` marker is the first bar.
+    const { items, text } = complete(metabase('<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" DirBrowseFlags="DirBrowseShowD |" >\n</IIsWebVirtualDir>'));
+    const date = items.find((i) => i.label === 'DirBrowseShowDate')!;
+    const edit = date.textEdit as TextEdit;
+    // LSP requires the edit range to contain the cursor; it used to stop before the blank.
+    assert.equal(edit.range.end.character - edit.range.start.character, 'DirBrowseShowD '.length);
+    assert.match(apply(text, date), /DirBrowseFlags="DirBrowseShowDate" >/);
+  });
+
   test('Location: paths that fit the key type', () => {
     const vdir = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="|" >\n</IIsWebVirtualDir>`));
     assert.ok(labels(vdir.items).includes('/LM/W3SVC/1/ROOT'));

@@ -208,8 +208,13 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
     let e = offset;
     while (e < valueEnd && text[e] !== '|') e++;
     const present = new Set(text.slice(valueStart, valueEnd).split('|').map((x) => x.trim().toLowerCase()));
-    const lead = text[s] === ' ' ? 1 : 0;
-    const tokenRange = doc.lines.range(s + lead, e - (text[e - 1] === ' ' && e > s + lead ? 1 : 0));
+    // The token without the blanks around it, but always around the cursor (LSP requires it):
+    // in `t |` typed after a space, the edit replaces `t ` up to the cursor.
+    let ts = s;
+    while (ts < offset && /\s/.test(text[ts])) ts++;
+    let te = e;
+    while (te > offset && /\s/.test(text[te - 1])) te--;
+    const tokenRange = doc.lines.range(ts, te);
     return options
       .filter((o) => !present.has(o.name.toLowerCase()) || text.slice(s, e).trim().toLowerCase() === o.name.toLowerCase())
       .map((o) => ({

@@ -28,6 +28,21 @@ export const clearTextSecret: Rule = {
         data: { secret: true },
       });
     }
+    // A <Custom> property declared SECURE is stored encrypted the same way.
+    for (const custom of m.customs(key)) {
+      const el = custom.element;
+      const attributes = findAttr(el, 'Attributes');
+      const value = findAttr(el, 'Value');
+      if (!attributes || !value || value.valueStart < 0 || !/\bSECURE\b/i.test(m.valueOf(el, attributes))) continue;
+      if (looksEncrypted(m.valueOf(el, value))) continue;
+      ctx.report({
+        key,
+        start: el.start + value.valueStart,
+        end: el.start + value.valueEnd,
+        message: `The <Custom> property ${custom.name ?? '(without a Name)'} is declared SECURE, so IIS expects its Value encrypted with the key in IIS_Global/SessionKey; a clear-text value does not work and is readable by anyone who can read the file. Set it with adsutil or WMI instead.`,
+        data: { secret: true },
+      });
+    }
   },
 };
 
