@@ -86,5 +86,6 @@ export class SettingsManager {
 
 /** A parser message on one line, without the control characters a binary file puts in it. */
 function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
