@@ -43,7 +43,27 @@ export function doComplete(doc: MetabaseDocument, offset: number): CompletionLis
       else if (ctx.element.name === 'Custom') items.push(...customValueItems(doc, ctx.attr.name, ctx.start, ctx.end));
       break;
   }
-  return { isIncomplete: false, items };
+  return { isIncomplete: false, items: items.map((item) => onCursorLine(doc, offset, item)) };
+}
+
+/**
+ * LSP wants a completion edit on one line and around the cursor. An edit of a value that spans
+ * lines (a MULTISZ value, or one whose closing quote is missing) is cut to the cursor's line.
+ */
+function onCursorLine(doc: MetabaseDocument, offset: number, item: CompletionItem): CompletionItem {
+  const edit = item.textEdit;
+  if (!edit || !('range' in edit)) return item;
+  const text = doc.text;
+  let lineStart = offset;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  let lineEnd = offset;
+  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+  const s = doc.offsetAt(edit.range.start);
+  const e = doc.offsetAt(edit.range.end);
+  if (s >= lineStart && e <= lineEnd && s <= offset && offset <= e) return item;
+  const start = Math.min(Math.max(s, lineStart), offset);
+  const end = Math.max(Math.min(e, lineEnd), offset);
+  return { ...item, textEdit: TextEdit.replace(doc.lines.range(start, end), edit.newText) };
 }
 
 function precedingKey(doc: MetabaseDocument, offset: number): MetabaseKey | undefined {

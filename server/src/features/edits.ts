@@ -6,7 +6,7 @@
 import type { MetabaseDocument } from '../metabaseDocument';
 import type { MetabaseKey } from '../model/metabaseModel';
 import { encodeXmlValue } from '../parser/scanner';
-import type { XmlAttribute } from '../parser/xmlTypes';
+import { attributeEnd, type XmlAttribute } from '../parser/xmlTypes';
 
 export interface OffsetEdit {
   start: number;
@@ -33,8 +33,7 @@ export function removeProperty(doc: MetabaseDocument, key: MetabaseKey, attr: Xm
   const { text } = doc;
   const base = key.element.start;
   const start = base + attr.nameStart;
-  let end = attr.valueEnd >= 0 ? base + attr.valueEnd + (attr.quote ? 1 : 0) : base + attr.nameEnd;
-  if (attr.valueEnd >= 0 && attr.quote && text.charCodeAt(end - 1) !== attr.quote) end = base + attr.valueEnd; // missing closing quote
+  const end = attributeEnd(text, base, attr);
   let s = start;
   while (s > 0 && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
   let e = end;
@@ -70,13 +69,13 @@ export function insertProperty(doc: MetabaseDocument, key: MetabaseKey, name: st
     }
     // After the last attribute (or Location): a new line with the attributes' indentation.
     const last = el.attributes[el.attributes.length - 1];
-    const lastEnd = last ? el.start + (last.valueEnd >= 0 ? last.valueEnd + (last.quote ? 1 : 0) : last.nameEnd) : el.nameEnd;
+    const lastEnd = last ? attributeEnd(text, el.start, last) : el.nameEnd;
     const sample = attrs[0] ? text.slice(text.lastIndexOf('\n', el.start + attrs[0].nameStart) + 1, el.start + attrs[0].nameStart) : '\t\t';
     const indent = /^[ \t]*$/.test(sample) ? sample : '\t\t';
     return { start: lastEnd, end: lastEnd, newText: `${nl}${indent}${encoded}` };
   }
   const last = el.attributes[el.attributes.length - 1];
-  const at = last ? el.start + (last.valueEnd >= 0 ? last.valueEnd + (last.quote ? 1 : 0) : last.nameEnd) : el.nameEnd;
+  const at = last ? attributeEnd(doc.text, el.start, last) : el.nameEnd;
   return { start: at, end: at, newText: ` ${encoded}` };
 }
 

@@ -16,7 +16,7 @@ import { allRules, ruleById } from '../rules/registry';
 import type { Finding, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
 import type { SchemaCatalog } from '../schema/catalog';
-import type { XmlAttribute } from '../parser/xmlTypes';
+import { attributeEnd, type XmlAttribute } from '../parser/xmlTypes';
 import { detach } from '../util/detach';
 
 export const DIAGNOSTIC_SOURCE = 'iis6-metabase';
@@ -99,8 +99,7 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
     const base = key.element.start;
     if (part === 'name' || (part === 'value' && attr.valueStart < 0)) return [base + attr.nameStart, base + attr.nameEnd];
     if (part === 'value') return [base + attr.valueStart, base + attr.valueEnd];
-    const end = attr.valueEnd >= 0 ? base + attr.valueEnd + (attr.quote ? 1 : 0) : base + attr.nameEnd;
-    return [base + attr.nameStart, Math.min(end, doc.text.length)];
+    return [base + attr.nameStart, Math.min(attributeEnd(doc.text, base, attr), doc.text.length)];
   };
   return {
     model: doc.model,

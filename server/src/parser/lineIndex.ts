@@ -56,7 +56,9 @@ export class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    let o = Math.max(0, Math.min(offset, this.text.length));
+    // No LSP position lies between \r and \n: such an offset means the end of the line.
+    if (o > 0 && this.text.charCodeAt(o - 1) === 13 && this.text.charCodeAt(o) === 10) o--;
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;

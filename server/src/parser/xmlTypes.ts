@@ -24,6 +24,16 @@ export interface XmlAttribute {
   readonly quote: number;
 }
 
+/**
+ * Absolute offset just after an attribute: after its closing quote when there is one (a value
+ * whose closing quote is missing ends where the scanner cut it), else after its value or name.
+ */
+export function attributeEnd(text: string, elementStart: number, attr: XmlAttribute): number {
+  if (attr.valueEnd < 0) return elementStart + attr.nameEnd;
+  const end = elementStart + attr.valueEnd;
+  return attr.quote && text.charCodeAt(end) === attr.quote ? end + 1 : end;
+}
+
 const STRIDE = 6;
 
 /** Interned names by id (shared by every scan, so ids compare across tables). */
