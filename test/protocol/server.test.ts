@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionList, DocumentSymbol, Hover, Location, MarkupContent, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { PROCESS_MODEL_REQUEST, TOPOLOGY_REQUEST, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { generateMetabase } from '../../bench/gen-metabase';
 import { repoRoot } from '../helpers';
 import { startServer, type TestClient } from './lspClient';
@@ -119,6 +120,25 @@ describe('the language server over stdio', () => {
     assert.deepEqual(await client.connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: -4, character: -1 } }), []);
     assert.equal(await client.connection.sendRequest('textDocument/hover', {}), null);
     assert.deepEqual(await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: {} }), []);
+    const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
+    assert.ok(h, 'still serving');
+  });
+
+  test('unknown documents, unknown methods and cancelled requests: an empty result or an error response, never a crash', async () => {
+    const nowhere = { textDocument: { uri: 'file:///never/opened.xml' }, position: { line: 0, character: 0 } };
+    assert.equal(await client.connection.sendRequest('textDocument/hover', nowhere), null);
+    assert.deepEqual(await client.connection.sendRequest('textDocument/references', { ...nowhere, context: { includeDeclaration: true } }), []);
+    await assert.rejects(client.connection.sendRequest('iis6Metabase/noSuchRequest', {}), (err: { code?: number }) => err.code === -32601);
+    // Twenty requests cancelled as soon as they are sent: each is answered or rejected as cancelled.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => {
+        const source = new CancellationTokenSource();
+        const p = client.connection.sendRequest(i % 2 ? 'textDocument/documentSymbol' : 'textDocument/completion', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) }, source.token);
+        source.cancel();
+        return p;
+      }),
+    );
+    for (const o of outcomes) if (o.status === 'rejected') assert.equal((o.reason as { code?: number }).code, -32800, String(o.reason));
     const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
     assert.ok(h, 'still serving');
   });
