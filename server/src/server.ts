@@ -6,6 +6,7 @@
 import { CodeActionKind, createConnection, ProposedFeatures, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { getMetabaseLanguageService } from './languageService';
 import { DocumentStore } from './lsp/documentStore';
+import { GarbageCollector } from './lsp/garbage';
 import { Handlers } from './lsp/handlers';
 import { SettingsManager } from './lsp/settings';
 import { ValidationScheduler } from './lsp/validationScheduler';
@@ -19,7 +20,8 @@ const store = new DocumentStore(
   (uri, err) => connection.console.error(`iis6-metabase: parsing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
 );
 const handlers = new Handlers(connection, store, ls);
-const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p));
+const garbage = new GarbageCollector();
+const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p), () => garbage.quiet());
 const settings = new SettingsManager(connection, ls, () => {
   store.reparseAll();
   validation.revalidateAll();
@@ -49,13 +51,17 @@ connection.onDidChangeConfiguration(() => void settings.reload());
 handlers.register();
 
 connection.onDidOpenTextDocument(({ textDocument: d }) => {
+  // The message that brought the text (its buffer and JSON string) is garbage from now on.
+  garbage.drop(2 * d.text.length);
   // A huge document is parsed in slices and validated when ready (the store calls back).
   if (store.open(d.uri, d.version, d.text)) validation.schedule(d.uri, 0);
 });
 connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+  garbage.drop(store.get(d.uri)?.text.length ?? 0); // the text of the previous version
   if (store.change(d.uri, d.version ?? 0, contentChanges)) validation.schedule(d.uri);
 });
 connection.onDidCloseTextDocument(({ textDocument: d }) => {
+  garbage.drop(store.get(d.uri)?.text.length ?? 0);
   store.close(d.uri);
   handlers.forget(d.uri);
   validation.clear(d.uri);

@@ -21,6 +21,8 @@ export class ValidationScheduler {
     private readonly store: DocumentStore,
     private readonly ls: MetabaseLanguageService,
     private readonly onLimit: (params: LimitReachedParams) => void,
+    /** After diagnostics went out: a quiet moment (see garbage.ts). */
+    private readonly onPublished: () => void = () => undefined,
     private readonly delay = VALIDATION_DELAY_MS,
   ) {}
 
@@ -72,6 +74,7 @@ export class ValidationScheduler {
       const shown = result.diagnostics.length;
       this.onLimit({ uri: doc.uri, what: 'diagnostics', shown, total: shown + result.truncated, setting: 'iis6Metabase.maxDiagnostics' });
     }
+    this.onPublished();
   }
 
   /** A bug in a rule must not take the server down; report it and keep serving. */

@@ -151,6 +151,7 @@ export class MetabaseModel {
   private readonly appInfoCache = new Map<MetabaseKey, AppInfo>();
   private restrictionCache: { raw: string; list: RestrictionEntry[] } | undefined;
   private has64Cache: boolean | undefined;
+  private modeCache: IsolationMode | undefined;
   private readonly bindingsCache = new Map<MetabaseKey, { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] }>();
 
   constructor(
@@ -369,6 +370,7 @@ export class MetabaseModel {
     }
     this.duplicatesCache = undefined;
     this.has64Cache = undefined;
+    this.modeCache = undefined;
     this.poolsCache = undefined;
     this.appsCache = undefined;
     this.appsByPoolCache = undefined;
@@ -491,6 +493,10 @@ export class MetabaseModel {
    * worker process isolation mode, so the tool does not guess.
    */
   isolationMode(): IsolationMode {
+    return (this.modeCache ??= this.readIsolationMode());
+  }
+
+  private readIsolationMode(): IsolationMode {
     const ws = this.webService();
     if (!ws) return 'unset';
     const v = this.get(ws, 'IIs5IsolationModeEnabled');

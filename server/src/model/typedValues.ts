@@ -31,7 +31,34 @@ function flagMap(p: PropertyData): Map<string, number> {
   return map;
 }
 
-export function parseFlags(value: string, p: PropertyData): { value: number; unknown: string[] } {
+/**
+ * Memoised per property and raw value: a metabase repeats the same few values on thousands of
+ * keys (AccessFlags="AccessRead | AccessScript"), so each distinct one is parsed once. Results are
+ * shared, hence read-only. A property's table is dropped when it grows past 1,024 values.
+ */
+function memoPerProperty<T>(compute: (raw: string, p: PropertyData) => T): (raw: string, p: PropertyData) => T {
+  const tables = new WeakMap<PropertyData, Map<string, T>>();
+  return (raw, p) => {
+    let table = tables.get(p);
+    if (!table) tables.set(p, (table = new Map()));
+    let result = table.get(raw);
+    if (result === undefined) {
+      if (table.size >= 1024) table.clear();
+      result = compute(raw, p);
+      table.set(raw, result);
+    }
+    return result;
+  };
+}
+
+export interface ParsedFlags {
+  readonly value: number;
+  readonly unknown: readonly string[];
+}
+
+export const parseFlags: (value: string, p: PropertyData) => ParsedFlags = memoPerProperty(computeFlags);
+
+function computeFlags(value: string, p: PropertyData): ParsedFlags {
   const numeric = parseDword(value);
   if (numeric !== undefined) return { value: numeric, unknown: [] };
   const map = flagMap(p);
@@ -50,7 +77,14 @@ export function parseFlags(value: string, p: PropertyData): { value: number; unk
 
 const BOOL_WORDS = ['TRUE', 'FALSE'];
 
+const checkMemo = memoPerProperty((raw: string, p: PropertyData) => computeCheck(p, raw));
+
+/** Checks a raw value against its property's type (memoised: see memoPerProperty). */
 export function checkValue(p: PropertyData, raw: string): ValueCheck {
+  return checkMemo(raw, p);
+}
+
+function computeCheck(p: PropertyData, raw: string): ValueCheck {
   switch (p.type) {
     case 'DWORD': {
       if (p.flags && p.flags.length > 0) {
