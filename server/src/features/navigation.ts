@@ -122,6 +122,9 @@ export function doRename(doc: MetabaseDocument, offset: number, newName: string)
   const m = doc.model;
   const edits: TextEdit[] = [];
   const loc = target.key.locationAttr!;
+  // A name written into a value without quotes would not read back as one value.
+  const unquoted = [loc, ...poolReferences(doc, target.pool).filter((r) => r.how === 'sets').map((r) => findAttr(r.key.element, 'AppPoolId'))].some((a) => a && !a.quote);
+  if (unquoted) throw new RenameError('The Location or an AppPoolId of this pool is written without quotes; fix that first.');
   const raw = rawValue(m, target.key, loc).replace(/\/+$/, '');
   const segStart = target.key.element.start + loc.valueStart + raw.lastIndexOf('/') + 1;
   edits.push(TextEdit.replace(doc.lines.range(segStart, target.key.element.start + loc.valueStart + raw.length), encodeXmlValue(name)));
