@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { MetabaseDocument } from '../../server/src/metabaseDocument';
+import { computeLineStarts } from '../../server/src/parser/lineIndex';
 import { fixturesDir, repoRoot, service } from '../helpers';
 
 const ls = service({ maxDiagnostics: 100000 });
@@ -103,5 +104,28 @@ describe('incremental document updates validate like a fresh parse', () => {
     const codes = ls.doValidation(next).map((d) => d.code);
     assert.ok(!codes.includes('invalid-value') && !codes.includes('value-out-of-range'));
     assert.deepEqual(ls.doValidation(next), ls.doValidation(ls.parse('file:///t/MetaBase.xml', 2, next.text)));
+  });
+});
+
+describe('line starts', () => {
+  /** Line starts counted one character at a time: \r\n, \r and \n each end a line (LSP). */
+  function byCharacter(text: string): number[] {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (c === 13 || c === 10) starts.push(i + 1);
+    }
+    return starts;
+  }
+
+  test('CRLF, LF, lone CR and mixes of them give the lines an editor shows', () => {
+    const rnd = mulberry32(5);
+    const pieces = ['<a>', '\r', '\n', '\r\n', '\t\tx="1"'];
+    for (let k = 0; k < 3000; k++) {
+      let text = '';
+      for (let i = Math.floor(rnd() * 14); i > 0; i--) text += pieces[Math.floor(rnd() * pieces.length)];
+      assert.deepEqual([...computeLineStarts(text)], byCharacter(text), JSON.stringify(text));
+    }
   });
 });

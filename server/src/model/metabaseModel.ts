@@ -149,7 +149,7 @@ export class MetabaseModel {
   /** Keys that set one of INDEXED_ATTRIBUTES, in document order. */
   private readonly withAttr = new Map<string, MetabaseKey[]>(INDEXED_ATTRIBUTES.map((n) => [n, []]));
   private readonly appInfoCache = new Map<MetabaseKey, AppInfo>();
-  private restrictionCache: { raw: string; list: RestrictionEntry[] } | undefined;
+  private restrictionCache: { element: XmlElement; valueStart: number; valueEnd: number; raw: string; list: RestrictionEntry[] } | undefined;
   private has64Cache: boolean | undefined;
   private modeCache: IsolationMode | undefined;
   private readonly bindingsCache = new Map<MetabaseKey, { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] }>();
@@ -640,9 +640,13 @@ export class MetabaseModel {
     const ws = this.webService();
     const attr = ws && findAttr(ws.element, 'WebSvcExtRestrictionList');
     if (!ws || !attr) return undefined;
-    const raw = rawValue(this, ws, attr);
-    if (this.restrictionCache?.raw !== raw) this.restrictionCache = { raw: detach(raw), list: parseRestrictionList(detach(raw)) };
-    return this.restrictionCache.list;
+    // Asked once per key with script maps: decoded again only when /LM/W3SVC was re-parsed.
+    const c = this.restrictionCache;
+    if (c && c.element === ws.element && c.valueStart === attr.valueStart && c.valueEnd === attr.valueEnd) return c.list;
+    const raw = detach(rawValue(this, ws, attr));
+    if (c?.raw !== raw) this.restrictionCache = { element: ws.element, valueStart: attr.valueStart, valueEnd: attr.valueEnd, raw, list: parseRestrictionList(raw) };
+    else this.restrictionCache = { ...c, element: ws.element, valueStart: attr.valueStart, valueEnd: attr.valueEnd };
+    return this.restrictionCache!.list;
   }
 
   /** Does any script map point at the 64-bit ASP.NET (Framework64)? Then this is a 64-bit server. */

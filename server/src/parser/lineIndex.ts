@@ -85,21 +85,29 @@ export class LineIndex {
 }
 
 export function computeLineStarts(text: string): Uint32Array {
-  // A lone CR also ends a line (LSP treats \r, \n and \r\n as line ends); metabases use CRLF, so
-  // the common case is one pass over the line feeds.
-  if (!/\r(?!\n)/.test(text)) {
-    let starts = new Uint32Array(Math.max(16, text.length >>> 5));
-    let n = 1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      if (n === starts.length) {
-        const bigger = new Uint32Array(starts.length * 2);
-        bigger.set(starts);
-        starts = bigger;
+  // A lone CR also ends a line (LSP treats \r, \n and \r\n as line ends); metabases use CRLF
+  // (or LF), so the common case is one pass over the line feeds, checking on the way that every
+  // CR sits just before one; at the first lone CR the slow path below takes over.
+  let starts = new Uint32Array(Math.max(16, text.length >>> 5));
+  let n = 1;
+  let cr = text.indexOf('\r');
+  let simple = true;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (cr >= 0 && cr < i) {
+      if (cr !== i - 1) {
+        simple = false;
+        break;
       }
-      starts[n++] = i + 1;
+      cr = text.indexOf('\r', i + 1);
     }
-    return starts.slice(0, n);
+    if (n === starts.length) {
+      const bigger = new Uint32Array(starts.length * 2);
+      bigger.set(starts);
+      starts = bigger;
+    }
+    starts[n++] = i + 1;
   }
+  if (simple && cr < 0) return starts.slice(0, n);
   const list: number[] = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
