@@ -62,6 +62,11 @@ export class GarbageCollector {
     }, this.quietMs);
   }
 
+  /** Collects now when the budget is spent (for a caller that knows it is idle, like bench/). */
+  collectIfDue(): void {
+    if (this.dropped >= this.budget) this.collect();
+  }
+
   private collect(): void {
     if (!this.gc) return;
     this.dropped = 0;

@@ -343,8 +343,15 @@ export class MetabaseModel {
     const structural = gone.length !== fresh.length || gone.some((g, i) => g.path !== fresh[i].path || g.keyType !== fresh[i].keyType);
     if (structural) {
       this.linkAll();
-      this.appInfoCache.clear();
-      this.bindingIndexes = {}; // which site owns a path may have changed
+      // Only keys at or below a path that left or came inherit differently now; and which site
+      // owns a path changes only at those paths.
+      const touched = [...new Set([...gone, ...fresh].map((k) => k.path).filter((p) => p !== ''))];
+      const under = (path: string): boolean => touched.some((t) => path === t || path.startsWith(t + '/'));
+      if (touched.length > 16) this.appInfoCache.clear();
+      else for (const k of [...this.appInfoCache.keys()]) if (under(k.path)) this.appInfoCache.delete(k);
+      const sitesTouched = touched.some((t) => (this.sharedPaths.get(t) ?? [this.byPath.get(t)]).some((k) => k?.keyType === 'IIsWebServer')) || [...gone, ...fresh].some((k) => k.keyType === 'IIsWebServer');
+      if (sitesTouched) this.bindingIndexes = {};
+      else this.indexBindings(fresh);
     } else {
       this.indexBindings(fresh);
       const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
