@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { MetabaseDocument } from '../../server/src/metabaseDocument';
 import { computeLineStarts } from '../../server/src/parser/lineIndex';
-import { fixturesDir, repoRoot, service } from '../helpers';
+import { fixturesDir, metabase, repoRoot, service } from '../helpers';
 
 const ls = service({ maxDiagnostics: 100000 });
 
@@ -127,5 +127,43 @@ describe('line starts', () => {
       for (let i = Math.floor(rnd() * 14); i > 0; i--) text += pieces[Math.floor(rnd() * pieces.length)];
       assert.deepEqual([...computeLineStarts(text)], byCharacter(text), JSON.stringify(text));
     }
+  });
+});
+
+describe('a Location edited in place', () => {
+  const base = metabase(`<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" >
+</IIsWebService>
+<IIsApplicationPools Location ="/LM/W3SVC/AppPools" >
+</IIsApplicationPools>
+<IIsApplicationPool Location ="/LM/W3SVC/AppPools/Shop" >
+</IIsApplicationPool>
+<IIsWebServer Location ="/LM/W3SVC/1" AppPoolId="Gone" ServerBindings=":80:" >
+</IIsWebServer>
+<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppPoolId="Shop" AppRoot="/LM/W3SVC/1/ROOT" >
+</IIsWebVirtualDir>
+<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT/cart" AppRoot="/LM/W3SVC/1/ROOT/cart" >
+</IIsWebVirtualDir>`);
+
+  test('the applications below the old and the new path inherit from where they now are', () => {
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    const poolOf = (d: MetabaseDocument, path: string): string => d.model.appInfo(d.model.keyAt(path)!).poolName;
+    ls.doValidation(doc);
+    assert.equal(poolOf(doc, '/LM/W3SVC/1/ROOT/cart'), 'Shop');
+    // ROOT becomes ROOX: cart now inherits AppPoolId="Gone" from the site.
+    const at = base.indexOf('/LM/W3SVC/1/ROOT"') + '/LM/W3SVC/1/ROO'.length;
+    const edit = (d: MetabaseDocument, insert: string): MetabaseDocument => {
+      const range = { start: d.lines.positionAt(at), end: d.lines.positionAt(at + 1) };
+      return d.update(d.version + 1, [{ range, text: insert }]);
+    };
+    doc = edit(doc, 'X');
+    assert.equal(poolOf(doc, '/LM/W3SVC/1/ROOT/cart'), 'Gone');
+    const fresh = ls.parse('file:///t/MetaBase.xml', doc.version, doc.text);
+    assert.deepEqual(ls.doValidation(doc), ls.doValidation(fresh));
+    const cart = doc.lines.positionAt(doc.text.indexOf('/LM/W3SVC/1/ROOT/cart')).line;
+    assert.ok(ls.doValidation(doc).some((d) => d.code === 'apppool-not-found' && d.range.start.line === cart), 'reported on cart');
+    // And back: cart inherits Shop again.
+    doc = edit(doc, 'T');
+    assert.equal(poolOf(doc, '/LM/W3SVC/1/ROOT/cart'), 'Shop');
+    assert.deepEqual(ls.doValidation(doc), ls.doValidation(ls.parse('file:///t/MetaBase.xml', doc.version, doc.text)));
   });
 });
