@@ -178,6 +178,23 @@ describe('the language server over stdio', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: bigUri } });
   });
 
+  test('a small file of 200,000 elements is validated in slices: other requests are answered meanwhile', async () => {
+    const u = 'file:///work/many-elements.xml';
+    const order: string[] = [];
+    const published = client.diagnostics(u).then(() => order.push('diagnostics of the 200,000 elements'));
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'iis-metabase', version: 1, text: '<a>'.repeat(200_000) } });
+    // Its validation (200,000 findings, about two seconds here) has started by now.
+    await new Promise((r) => setTimeout(r, 400));
+    const hover = client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) }).then((h) => {
+      order.push('hover on the example');
+      return h;
+    });
+    assert.match(((await hover).contents as MarkupContent).value, /MaxProcesses/);
+    await published;
+    assert.deepEqual(order, ['hover on the example', 'diagnostics of the 200,000 elements']);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+  });
+
   test('hostile documents get a diagnostic each and the server keeps serving', async () => {
     const lol = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, k) => `<!ENTITY l${k + 1} "${`&l${k};`.repeat(10)}">`)].join('');
     const docs: Record<string, { text: string; expect: RegExp }> = {

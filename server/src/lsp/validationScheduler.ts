@@ -7,7 +7,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import type { MetabaseLanguageService } from '../languageService';
 import type { LimitReachedParams } from '../protocol';
-import { SLICED_PARSE_CHARS, yieldToEventLoop, type DocumentStore } from './documentStore';
+import { SLICED_PARSE_CHARS, SLICED_VALIDATION_ELEMENTS, yieldToEventLoop, type DocumentStore } from './documentStore';
 import type { ValidationResult } from '../features/validation';
 import type { MetabaseDocument } from '../metabaseDocument';
 
@@ -53,7 +53,7 @@ export class ValidationScheduler {
   private run(uri: string): void {
     const doc = this.store.get(uri);
     if (!doc) return;
-    if (doc.text.length > SLICED_PARSE_CHARS) {
+    if (doc.text.length > SLICED_PARSE_CHARS || doc.xml.elements.length > SLICED_VALIDATION_ELEMENTS) {
       // A huge document is validated in slices; a newer version abandons the run (it reschedules).
       this.ls.validateInSlices(doc, yieldToEventLoop, () => this.store.get(uri) === doc).then(
         (result) => result && this.publish(doc, result),
