@@ -14,24 +14,16 @@
  *      with the 10,000-site file open (measured on the real server over stdio).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseString } from 'xml2js';
 import { getMetabaseLanguageService } from '../server/src/languageService';
 import type { MetabaseDocument } from '../server/src/metabaseDocument';
 import { scan } from '../server/src/parser/scanner';
-import { decodeFileBytes } from '../server/src/util/fileText';
 import { GarbageCollector } from '../server/src/lsp/garbage';
-
-/**
- * A file's text as the language service gets it: decoded like the CLI does, which drops the
- * byte-order mark, as VS Code and Neovim do before they hand a document to the server. (With the
- * mark, V8 would hold the whole text as a two-byte string: twice the memory for every copy.)
- */
-function readText(file: string): string {
-  return decodeFileBytes(readFileSync(file));
-}
+import { mulberry32 } from './gen-metabase';
+import { peakRss, readText } from './measure';
 
 const OUT = path.join(__dirname);
 const REPO = path.resolve(__dirname, '..', '..');
@@ -78,16 +70,6 @@ function xml2jsMs(text: string): number {
   const b = process.cpuUsage(a);
   if (!done) throw new Error('xml2js did not finish synchronously');
   return (b.user + b.system) / 1000;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ls = getMetabaseLanguageService();
@@ -219,15 +201,6 @@ function measureRequests(text: string): Record<string, { median: number; p95: nu
 }
 
 /** Starts the bundled server over stdio; resolves when the first diagnostics for `text` arrive. */
-/** Peak RSS so far of a process (VmHWM), in MB; 0 without /proc (not Linux). */
-function peakRss(pid: number | undefined): number {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
 async function serverRun(text: string, keystrokes: number): Promise<{ firstDiagnostics: number; peakOpenMb: number; peakRssMb: number }> {
   const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = await import('vscode-languageserver-protocol/node');
   const started = performance.now();

@@ -51,7 +51,8 @@ const EOL = '\r\n';
 // ---------------------------------------------------------------------------------------------
 // PRNG
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small seeded PRNG (numbers in [0, 1)); also used by the tests and the fuzzer. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

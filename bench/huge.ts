@@ -8,25 +8,16 @@
  * written to bench/out/huge.md).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { LIMIT_NOTIFICATION } from '../server/src/protocol';
 import { decodeFileBytes } from '../server/src/util/fileText';
-import { generateMetabase } from './gen-metabase';
+import { generateMetabase, mulberry32 } from './gen-metabase';
+import { peakRss, readText } from './measure';
 
 const REPO = path.resolve(__dirname, '..');
 const OUT = path.join(REPO, 'bench', 'out');
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function inputs(): Array<{ name: string; text: string }> {
   mkdirSync(OUT, { recursive: true });
@@ -53,14 +44,6 @@ interface Result {
   notices: string[];
   hoverInsideMs: number;
   peakRssMb: number;
-}
-
-function peakRss(pid: number | undefined): number {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
 }
 
 async function run(name: string, text: string, example: string): Promise<Result> {
@@ -117,7 +100,7 @@ async function run(name: string, text: string, example: string): Promise<Result>
 }
 
 async function main(): Promise<void> {
-  const example = decodeFileBytes(readFileSync(path.join(REPO, 'examples', 'MetaBase.xml')));
+  const example = readText(path.join(REPO, 'examples', 'MetaBase.xml'));
   const rows: string[] = [
     '| document | size | example hover while it parses | first diagnostics | diagnostics / symbols sent | limit notices | hover in it | server peak RSS |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',

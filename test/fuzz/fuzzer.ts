@@ -14,6 +14,7 @@ import { loadCorpus, type CorpusOptions, type Seed } from './corpus';
 import { applyMutant, describeMutant, diffChange, mutantArbitrary, type Mutant, type RunOptions } from './mutations';
 import { DEFAULT_TIMING, Oracle, Recorder, TextShape, type CallStats, type Failure, type ReproInput, type SlowCall, type TimingOptions } from './oracle';
 import { reduce } from './reduce';
+import { mulberry32 } from '../../bench/gen-metabase';
 
 export interface FuzzOptions {
   seed?: number;
@@ -80,16 +81,6 @@ export interface FuzzStats {
 }
 
 const RENAME_NAMES = ['FuzzPool', 'Fuzz Pool 2', 'a"b<c&d\'e>', 'ÄÖÜ-Pool', 'DefaultAppPool', 'x'.repeat(300), ' padded ', '\uFFFD\uD800'];
-
-function mulberry32(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pickSeed(seeds: Seed[], pick: number): number {
   const total = seeds.reduce((s, x) => s + x.weight, 0);

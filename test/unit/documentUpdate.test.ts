@@ -9,18 +9,9 @@ import { describe, test } from 'node:test';
 import type { MetabaseDocument } from '../../server/src/metabaseDocument';
 import { computeLineStarts } from '../../server/src/parser/lineIndex';
 import { fixturesDir, metabase, repoRoot, service } from '../helpers';
+import { mulberry32 } from '../../bench/gen-metabase';
 
 const ls = service({ maxDiagnostics: 100000 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INSERTS = ['x', '1', '"', '<', '>', ' ', '\r\n', 'TRUE', 'Pool', '/', '</IIsWebServer>', 'AppPoolId="Other"', '<!--', '-->'];
 

@@ -11,17 +11,7 @@ import { scan } from '../../server/src/parser/scanner';
 import type { XmlDocument } from '../../server/src/parser/xmlTypes';
 import { repoRoot } from '../helpers';
 import { snapshot } from './xmlSnapshot';
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../bench/gen-metabase';
 
 const INSERTS = ['x', '"', '<', '>', '/', '=', '&', ' ', '\r\n', '\t', '</IIsWebServer>', '<IIsWebServer Location ="/x"', '<!--', '-->', '<Custom Name="a" />', 'AppIsolated='];
 
