@@ -5,6 +5,7 @@
  */
 import type { MetabaseDocument } from '../metabaseDocument';
 import type { MetabaseKey } from '../model/metabaseModel';
+import { lastStartingAtOrBefore } from '../parser/incremental';
 import type { XmlAttribute, XmlElement } from '../parser/xmlTypes';
 
 export type CursorContext =
@@ -19,16 +20,7 @@ export type CursorContext =
 /** The innermost element whose range contains `offset` (start tag included). */
 export function elementAt(doc: MetabaseDocument, offset: number): XmlElement | undefined {
   const els = doc.xml.elements;
-  let lo = 0;
-  let hi = els.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (els[mid].start <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const found = lastStartingAtOrBefore(els, offset);
   for (let el: XmlElement | null = found >= 0 ? els[found] : null; el; el = el.parent) {
     if (offset >= el.start && (offset < el.end || (offset === el.end && el.endTagStart < 0 && !el.selfClosing))) return el;
   }

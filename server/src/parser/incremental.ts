@@ -27,7 +27,8 @@ function isContainer(el: XmlElement): boolean {
   return !isKeyElementName(el.name) && el.name !== 'Custom';
 }
 
-function lastStartingAtOrBefore(els: readonly XmlElement[], offset: number): number {
+/** Index of the last element (in document order) that starts at or before `offset`, or -1. */
+export function lastStartingAtOrBefore(els: readonly XmlElement[], offset: number): number {
   let lo = 0;
   let hi = els.length - 1;
   let found = -1;
