@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LIMIT_NOTIFICATION, type LimitReachedParams, type LspPosition, type LspRange } from '../../server/src/protocol';
 import { ProcessModelPanel } from './processModelPanel';
+import { redactingChannel } from './traceRedaction';
 import { LANGUAGE_ID, revealElement, TopologyTreeProvider, type TopologyElement } from './topologyView';
 
 let client: LanguageClient | undefined;
@@ -30,9 +31,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const traceChannel = vscode.window.createOutputChannel('IIS 6 Metabase Language Server Trace', { log: true });
+  context.subscriptions.push(traceChannel);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }],
     synchronize: { configurationSection: 'iis6Metabase' },
+    // The trace never shows document text (passwords): see traceRedaction.ts.
+    traceOutputChannel: redactingChannel(traceChannel),
   };
   client = new LanguageClient('iis6Metabase', 'IIS 6 Metabase', serverOptions, clientOptions);
   const lc = client;
