@@ -51,8 +51,10 @@ connection.onDidChangeConfiguration(() => void settings.reload());
 handlers.register();
 
 connection.onDidOpenTextDocument(({ textDocument: d }) => {
-  // The message that brought the text (its buffer and JSON string) is garbage from now on.
-  garbage.drop(2 * d.text.length);
+  // The message that brought the text (its chunks, their concatenation and the JSON string) is
+  // garbage from now on; a big one is collected while the document is parsed in slices.
+  garbage.drop(3 * d.text.length);
+  garbage.quiet();
   // A huge document is parsed in slices and validated when ready (the store calls back).
   if (store.open(d.uri, d.version, d.text)) validation.schedule(d.uri, 0);
 });
