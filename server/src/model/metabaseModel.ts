@@ -356,6 +356,9 @@ export class MetabaseModel {
       this.indexBindings(fresh);
       const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
       const mapped = (k: MetabaseKey | null): MetabaseKey | null => (k ? (swap.get(k) ?? k) : null);
+      // Same paths in the same order: the applications are the same ones unless AppRoot came or went.
+      const appsKept = this.appsCache && gone.every((g, i) => !findAttr(g.element, 'AppRoot') === !findAttr(fresh[i].element, 'AppRoot'));
+      this.appsCache = appsKept ? this.appsCache!.map((k) => swap.get(k) ?? k) : undefined;
       for (let i = 0; i < gone.length; i++) {
         const g = gone[i];
         const f = fresh[i];
@@ -379,7 +382,7 @@ export class MetabaseModel {
     this.has64Cache = undefined;
     this.modeCache = undefined;
     this.poolsCache = undefined;
-    this.appsCache = undefined;
+    if (structural) this.appsCache = undefined;
     this.appsByPoolCache = undefined;
     return { gone, fresh, structural };
   }
