@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { diagnosticsFor, diagnosticsOf, expectedDiagnostic, metabase, positionOf } from '../helpers';
+import { diagnosticsFor, diagnosticsOf, expectedDiagnostic, metabase, parse, positionOf, service } from '../helpers';
 
 /** Expected diagnostic on the first occurrence of `needle` in `text`. */
 function at(text: string, needle: string, code: string, message: string, severity: Parameters<typeof expectedDiagnostic>[6], data: Record<string, unknown>, skip = 0) {
@@ -120,6 +120,19 @@ describe('structure rules', () => {
       ['xml-syntax', 1, 4],
       ['xml-syntax', 1, 4],
     ]);
+  });
+
+  test('an external entity, a processing instruction and CDATA: reported, nothing read or expanded, no key made of them', () => {
+    const text =
+      '<?xml version ="1.0"?>\n<!DOCTYPE configuration [\n <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n<?xml-stylesheet href="http://example.com/x.xsl"?>\n' +
+      metabase('<IIsWebServer Location ="/LM/W3SVC/1" ServerComment="&xxe;" >\n<![CDATA[<IIsWebServer Location ="/LM/W3SVC/9" >]]>\n</IIsWebServer>').replace('<?xml version ="1.0"?>\n', '');
+    const ls = service();
+    const doc = parse(text, ls);
+    const ignored = ls.doValidation(doc).filter((d) => d.code === 'xml-ignored-markup' || d.code === 'xml-syntax');
+    // One finding each for the DOCTYPE, the processing instruction, the CDATA section and the unknown entity reference.
+    assert.deepEqual(ignored.map((d) => text.slice(doc.offsetAt(d.range.start), doc.offsetAt(d.range.start) + 9)), ['<!DOCTYPE', '<?xml-sty', '&xxe;" >\n', '<![CDATA['].sort((a, b) => text.indexOf(a) - text.indexOf(b)));
+    assert.deepEqual(doc.model.keys.map((k) => k.location), ['/LM/W3SVC/1'], 'the CDATA section makes no key');
+    assert.equal(doc.model.get(doc.model.keys[0], 'ServerComment'), '&xxe;', 'the entity is not expanded (no file is read)');
   });
 
   test('a Custom property element that lacks Name and Type', () => {
