@@ -43,26 +43,33 @@ export function doComplete(doc: MetabaseDocument, offset: number): CompletionLis
       else if (ctx.element.name === 'Custom') items.push(...customValueItems(doc, ctx.attr.name, ctx.start, ctx.end));
       break;
   }
-  return { isIncomplete: false, items: items.map((item) => onCursorLine(doc, offset, item)) };
+  const line = lineAround(doc, offset);
+  return { isIncomplete: false, items: items.map((item) => onCursorLine(doc, offset, line, item)) };
+}
+
+/** Offsets of the start and the end (before its line break) of the line holding `offset`, from the line index. */
+function lineAround(doc: MetabaseDocument, offset: number): { start: number; end: number } {
+  const starts = doc.lines.lineStarts;
+  const line = doc.lines.positionAt(offset).line;
+  const start = starts[line];
+  let end = line + 1 < starts.length ? starts[line + 1] : doc.text.length;
+  if (end > start && doc.text.charCodeAt(end - 1) === 10) end--;
+  if (end > start && doc.text.charCodeAt(end - 1) === 13) end--;
+  return { start, end };
 }
 
 /**
  * LSP wants a completion edit on one line and around the cursor. An edit of a value that spans
  * lines (a MULTISZ value, or one whose closing quote is missing) is cut to the cursor's line.
  */
-function onCursorLine(doc: MetabaseDocument, offset: number, item: CompletionItem): CompletionItem {
+function onCursorLine(doc: MetabaseDocument, offset: number, line: { start: number; end: number }, item: CompletionItem): CompletionItem {
   const edit = item.textEdit;
   if (!edit || !('range' in edit)) return item;
-  const text = doc.text;
-  let lineStart = offset;
-  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
-  let lineEnd = offset;
-  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
   const s = doc.offsetAt(edit.range.start);
   const e = doc.offsetAt(edit.range.end);
-  if (s >= lineStart && e <= lineEnd && s <= offset && offset <= e) return item;
-  const start = Math.min(Math.max(s, lineStart), offset);
-  const end = Math.max(Math.min(e, lineEnd), offset);
+  if (s >= line.start && e <= line.end && s <= offset && offset <= e) return item;
+  const start = Math.min(Math.max(s, line.start), offset);
+  const end = Math.max(Math.min(e, line.end), offset);
   return { ...item, textEdit: TextEdit.replace(doc.lines.range(start, end), edit.newText) };
 }
 
