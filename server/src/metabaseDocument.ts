@@ -97,7 +97,8 @@ export class MetabaseDocument {
         if (!r) incremental = false;
         else {
           rescanned += r.end - r.start;
-          if (model) model.applyChanges(next, this.xml, r.removed, r.added);
+          const change = model ? model.applyChanges(text, next, this.xml, r.removed, r.added) : null;
+          cache?.noteEdit({ start, end, inserted: c.text.length, lineBreaks: hasLineBreak(c.text, 0, c.text.length) || hasLineBreak(text, start, end), change });
         }
       }
       text = next;
@@ -113,4 +114,12 @@ export class MetabaseDocument {
     doc.lastUpdate = { incremental, rescanned };
     return doc;
   }
+}
+
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
 }

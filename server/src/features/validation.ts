@@ -7,11 +7,13 @@
  * Findings of key rules are kept per key (offsets relative to the key's element) in a
  * ValidationCache that travels with the document from version to version: after an edit only the
  * keys whose elements changed are checked again, and all of them only when the isolation mode or
- * the schema changed. Document rules run every time.
+ * the schema changed. Findings of document rules that declare what they read (Rule.reads) are
+ * kept there too, with absolute offsets that each edit moves (noteEdit); the other document rules
+ * run every time.
  */
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
-import type { MetabaseKey, MetabaseModel } from '../model/metabaseModel';
+import type { MetabaseKey, MetabaseModel, ModelChange } from '../model/metabaseModel';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
@@ -73,16 +75,75 @@ function validationContext(model: MetabaseModel): string {
   ].join('\u0000');
 }
 
+/** One edit of the text, as MetabaseDocument.update applied it (offsets of the text before it). */
+export interface DocumentEdit {
+  start: number;
+  end: number;
+  /** Length of the text put in place of [start, end). */
+  inserted: number;
+  /** The edit added or removed a line break (line numbers after it moved). */
+  lineBreaks: boolean;
+  /** What the model made of it; null when there was no model to update. */
+  change: ModelChange | null;
+}
+
 /**
- * Findings of the key rules, per key, valid for one validation context and one schema. They are
- * kept on the keys themselves (a map of 46,000 keys costs more than the lookups it saves); a key
- * that leaves the document takes its findings with it.
+ * Findings of the key rules, per key, and of the document rules that declare what they read,
+ * valid for one validation context and one schema. Key-rule findings are kept on the keys
+ * themselves (a map of 46,000 keys costs more than the lookups it saves); a key that leaves the
+ * document takes its findings with it.
  */
 export class ValidationCache {
+  /** Findings of document rules by rule id (absolute offsets), and whether the rule asked for line numbers. */
+  private readonly documentFindings = new Map<string, { findings: Finding[]; usedLines: boolean }>();
+
   constructor(
     readonly context: string,
     readonly catalog: SchemaCatalog,
   ) {}
+
+  documentRule(id: string): readonly Finding[] | undefined {
+    return this.documentFindings.get(id)?.findings;
+  }
+
+  storeDocumentRule(id: string, findings: Finding[], usedLines: boolean): void {
+    this.documentFindings.set(id, { findings, usedLines });
+  }
+
+  /**
+   * Carries the document rules' findings over an edit: dropped when the edit may change them
+   * (see Rule.reads), otherwise moved by the change in length and pointed at the keys that
+   * replaced the edited ones.
+   */
+  noteEdit(edit: DocumentEdit): void {
+    if (this.documentFindings.size === 0) return;
+    const changed = edit.change?.changed;
+    if (!edit.change || !changed || changed.has('Location')) {
+      this.documentFindings.clear();
+      return;
+    }
+    const { gone, fresh } = edit.change;
+    const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
+    const delta = edit.inserted - (edit.end - edit.start);
+    // -1: the offset is in or at the edges of the edited text, where moving it is a guess.
+    const move = (o: number): number => (o < edit.start ? o : o > edit.end ? o + delta : -1);
+    for (const [id, entry] of this.documentFindings) {
+      const reads = ruleById.get(id)?.reads;
+      if (!reads || reads.some((name) => changed.has(name)) || (entry.usedLines && edit.lineBreaks)) {
+        this.documentFindings.delete(id);
+        continue;
+      }
+      const moved: Finding[] = [];
+      for (const f of entry.findings) {
+        const start = move(f.start);
+        const end = move(f.end);
+        if (start < 0 || end < 0) break;
+        moved.push({ ...f, start, end, key: f.key && (swap.get(f.key) ?? f.key) });
+      }
+      if (moved.length === entry.findings.length) entry.findings = moved;
+      else this.documentFindings.delete(id);
+    }
+  }
 
   of(key: MetabaseKey): CachedFinding[] | undefined {
     const slot = key.findings as { cache: ValidationCache; list: CachedFinding[] } | undefined;
@@ -94,7 +155,7 @@ export class ValidationCache {
   }
 }
 
-function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => void): RuleContext {
+function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => void, onLineOf?: () => void): RuleContext {
   const attrRange = (key: MetabaseKey, attr: XmlAttribute, part: 'all' | 'name' | 'value'): [number, number] => {
     const base = key.element.start;
     if (part === 'name' || (part === 'value' && attr.valueStart < 0)) return [base + attr.nameStart, base + attr.nameEnd];
@@ -105,7 +166,10 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
     model: doc.model,
     catalog: doc.catalog,
     report: sink,
-    lineOf: (offset) => doc.lines.positionAt(offset).line + 1,
+    lineOf: (offset) => {
+      onLineOf?.();
+      return doc.lines.positionAt(offset).line + 1;
+    },
     reportAttr(key, attr, message, extra) {
       const [start, end] = attrRange(key, attr, 'all');
       sink({ key, property: attr.name, ...extra, start, end, message });
@@ -139,7 +203,12 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
   const model = doc.model;
   const findings: Finding[] = [];
   let current = '';
-  const ctx = makeContext(doc, (f) => findings.push({ ...f, rule: current }));
+  let usedLines = false;
+  const ctx = makeContext(
+    doc,
+    (f) => findings.push({ ...f, rule: current }),
+    () => (usedLines = true),
+  );
   const context = validationContext(model);
   let cache = doc.validationCache;
   if (!cache || cache.context !== context || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(detach(context), doc.catalog);
@@ -154,8 +223,23 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
   function* steps(): Generator<void> {
     for (const rule of DOCUMENT_RULES) {
       if (!enabled(rule.meta.id)) continue;
+      const kept = rule.reads && keyCache.documentRule(rule.meta.id);
+      if (kept) {
+        for (const f of kept) findings.push(f);
+        continue;
+      }
       current = rule.meta.id;
+      usedLines = false;
+      const from = findings.length;
       rule.check!(ctx);
+      if (rule.reads) {
+        // Kept across versions: nothing in them may hold on to this version's text.
+        for (let i = from; i < findings.length; i++) {
+          const f = findings[i];
+          findings[i] = { ...f, message: detach(f.message), data: f.data && detachData(f.data) };
+        }
+        keyCache.storeDocumentRule(rule.meta.id, findings.slice(from), usedLines);
+      }
       yield;
     }
     const keys = model.keys;

@@ -81,6 +81,23 @@ export interface AppInfo {
   kerberosOnly: boolean;
 }
 
+/** The properties appInfo() reads (on the application or up its tree); AppRoot makes applications. */
+export const APP_INFO_PROPERTIES = ['AppRoot', 'AppPoolId', 'ScriptMaps', 'DefaultDoc', 'DirBrowseFlags', 'AuthFlags', 'NTAuthenticationProviders', 'AspAllowSessionState'] as const;
+
+/** What applyChanges did. */
+export interface ModelChange {
+  /** Keys that left, and the keys that came (in the same order when not structural). */
+  gone: MetabaseKey[];
+  fresh: MetabaseKey[];
+  /** Keys came, went, or changed path or type. */
+  structural: boolean;
+  /**
+   * Names of the properties whose value (or presence) changed on the swapped keys; null when
+   * that is not known (a structural change, or an element other than a key changed).
+   */
+  changed: Set<string> | null;
+}
+
 export interface EffectiveValue {
   /** Decoded value, undefined when not set anywhere up the tree. */
   value: string | undefined;
@@ -309,10 +326,11 @@ export class MetabaseModel {
   /**
    * Brings the model in line with an edit that replaced `removed` elements by `added` ones (see
    * parser/incremental.ts): the keys of those elements are swapped, everything else keeps its
-   * key objects. Returns the keys that left and the keys that came, and whether the tree of
-   * paths changed (then every parent link was recomputed).
+   * key objects. Returns the keys that left and the keys that came, whether the tree of paths
+   * changed (then every parent link was recomputed), and otherwise which properties changed
+   * value (`oldText` is the text `removed` was parsed from).
    */
-  applyChanges(text: string, xml: XmlDocument, removed: readonly XmlElement[], added: readonly XmlElement[]): { gone: MetabaseKey[]; fresh: MetabaseKey[]; structural: boolean } {
+  applyChanges(oldText: string, text: string, xml: XmlDocument, removed: readonly XmlElement[], added: readonly XmlElement[]): ModelChange {
     this.text = text;
     this.xml = xml;
     const gone = removed.map((el) => this.keyOf(el)).filter((k): k is MetabaseKey => !!k);
@@ -341,6 +359,10 @@ export class MetabaseModel {
     }
     // Same paths and types in the same order: swap the new keys into the old ones' places.
     const structural = gone.length !== fresh.length || gone.some((g, i) => g.path !== fresh[i].path || g.keyType !== fresh[i].keyType);
+    const changed = structural ? null : changedProperties(oldText, text, removed, added, gone, fresh);
+    const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
+    // Anything a pool name, a site or the key tree could be read from.
+    const shape = changed === null || changed.has('Location');
     if (structural) {
       this.linkAll();
       // Only keys at or below a path that left or came inherit differently now; and which site
@@ -354,7 +376,6 @@ export class MetabaseModel {
       else this.indexBindings(fresh);
     } else {
       this.indexBindings(fresh);
-      const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
       const mapped = (k: MetabaseKey | null): MetabaseKey | null => (k ? (swap.get(k) ?? k) : null);
       // Same paths in the same order: the applications are the same ones unless AppRoot came or went.
       const appsKept = this.appsCache && gone.every((g, i) => !findAttr(g.element, 'AppRoot') === !findAttr(fresh[i].element, 'AppRoot'));
@@ -378,13 +399,24 @@ export class MetabaseModel {
       };
       for (const f of fresh) drop(f);
     }
-    this.duplicatesCache = undefined;
-    this.has64Cache = undefined;
-    this.modeCache = undefined;
-    this.poolsCache = undefined;
+    // Document-wide answers are dropped only when what they are read from changed.
+    const touches = (...names: string[]): boolean => changed === null || names.some((n) => changed.has(n));
+    if (shape) {
+      this.duplicatesCache = undefined;
+      this.poolsCache = undefined;
+    } else {
+      // The same keys by path and type: only the objects of the edited ones were replaced.
+      if (this.poolsCache) for (const [name, pool] of this.poolsCache) this.poolsCache.set(name, swap.get(pool) ?? pool);
+      if (this.duplicatesCache) this.duplicatesCache = this.duplicatesCache.map((k) => swap.get(k) ?? k);
+    }
+    if (touches('ScriptMaps')) this.has64Cache = undefined;
+    if (touches('IIs5IsolationModeEnabled', 'Location')) this.modeCache = undefined;
     if (structural) this.appsCache = undefined;
-    this.appsByPoolCache = undefined;
-    return { gone, fresh, structural };
+    if (touches(...APP_INFO_PROPERTIES, 'Location')) this.appsByPoolCache = undefined;
+    else if (this.appsByPoolCache) {
+      for (const list of this.appsByPoolCache.values()) for (let i = 0; i < list.length; i++) list[i] = swap.get(list[i]) ?? list[i];
+    }
+    return { gone, fresh, structural, changed };
   }
 
   /** Where keys for `added` elements go when no key was removed: after the keys before them. */
@@ -798,4 +830,41 @@ export function parseBool(value: string): boolean | undefined {
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
   return undefined;
+}
+
+/** The raw value (quotes included) of every attribute of `el`, by name. */
+function rawAttributes(text: string, el: XmlElement): Map<string, string> {
+  const out = new Map<string, string>();
+  const t = el.table;
+  for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {
+    const a = t.attribute(i);
+    if (out.has(a.name)) continue; // the first one counts, as in attributeIndex
+    // With both quotes as found: a value that lost its closing quote is a different value.
+    out.set(a.name, a.valueStart < 0 ? '' : String.fromCharCode(a.quote) + text.slice(el.start + a.valueStart, el.start + a.valueEnd + 1));
+  }
+  return out;
+}
+
+/**
+ * The properties that differ between the keys of a non-structural edit (old keys parsed from
+ * `oldText`, new ones from `text`), or null when an element that is not a key (a Custom property,
+ * a stray element) changed too.
+ */
+function changedProperties(oldText: string, text: string, removed: readonly XmlElement[], added: readonly XmlElement[], gone: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): Set<string> | null {
+  const otherRemoved = removed.filter((el) => !gone.some((g) => g.element === el));
+  const otherAdded = added.filter((el) => !fresh.some((f) => f.element === el));
+  if (otherRemoved.length !== otherAdded.length) return null;
+  for (let i = 0; i < otherRemoved.length; i++) {
+    const a = otherRemoved[i];
+    const b = otherAdded[i];
+    if (a.name !== b.name || a.end - a.start !== b.end - b.start || oldText.slice(a.start, a.end) !== text.slice(b.start, b.end)) return null;
+  }
+  const changed = new Set<string>();
+  for (let i = 0; i < gone.length; i++) {
+    const before = rawAttributes(oldText, gone[i].element);
+    const after = rawAttributes(text, fresh[i].element);
+    for (const [name, value] of before) if (after.get(name) !== value) changed.add(name);
+    for (const name of after.keys()) if (!before.has(name)) changed.add(name);
+  }
+  return changed;
 }

@@ -2,7 +2,7 @@
  * Applications: their AppRoot, the ASP.NET version their script maps load, the web service
  * extensions those handlers need, default documents and authentication.
  */
-import { findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
+import { APP_INFO_PROPERTIES, findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
 import { extensionAllowed, type ScriptMap } from '../model/iisValues';
 import { appLabel, effectiveNumber, entryRange, listSome } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
@@ -39,6 +39,7 @@ export const aspNetVersionConflict: Rule = {
     description: 'Applications of one application pool whose script maps load different ASP.NET versions.',
     sources: ['https://weblogs.asp.net/owscott/Running-multiple-versions-of-the-Framework-in-ASP.NET', 'http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'misconfigs.md #1'],
   },
+  reads: APP_INFO_PROPERTIES,
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return; // each version runs in its own aspnet_wp.exe there
@@ -108,6 +109,7 @@ export const defaultDocMissing: Rule = {
     description: 'An ASP.NET application whose default documents do not include Default.aspx.',
     sources: ['https://www.sunjiangong.com/IIS-configuration-with-support-of-multiple-domain-urls.html', 'misconfigs.md #20'],
   },
+  reads: APP_INFO_PROPERTIES,
   check(ctx) {
     const m = ctx.model;
     for (const app of m.applications()) {
@@ -126,6 +128,7 @@ export const kerberosSpn: Rule = {
     description: 'Integrated Windows authentication only, served by a pool with a domain account: Kerberos needs an SPN.',
     sources: ['http://support.microsoft.com/kb/871179', 'misconfigs.md #6'],
   },
+  reads: [...APP_INFO_PROPERTIES, 'AppPoolIdentityType', 'WAMUserName'],
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;

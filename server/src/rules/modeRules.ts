@@ -19,6 +19,7 @@ export const isolationModeUnset: Rule = {
     description: 'IIs5IsolationModeEnabled is not written on /LM/W3SVC, so the isolation mode is ambiguous.',
     sources: [MODE_PROPERTY, CLEAN_INSTALL, 'process-rules.md R4/R5'],
   },
+  reads: ['IIs5IsolationModeEnabled'],
   check(ctx) {
     const ws = ctx.model.webService();
     if (!ws || findAttr(ws.element, 'IIs5IsolationModeEnabled')) return;
@@ -110,6 +111,7 @@ export const wow64RequiresWorkerMode: Rule = {
     description: 'Enable32BitAppOnWin64 (32-bit worker processes on x64) together with IIS 5.0 isolation mode.',
     sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'misconfigs.md #15'],
   },
+  reads: ['IIs5IsolationModeEnabled', 'Enable32BitAppOnWin64'],
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() !== 'iis5') return;
@@ -182,6 +184,7 @@ export const anonymousPasswordSync: Rule = {
     description: 'AnonymousPasswordSync TRUE where it cannot work (worker processes not running as LocalSystem).',
     sources: ['http://ftp.zx.net.nz/pub/mirror/ftp.microsoft.com/MISC/KB/en-us/909/887.HTM', 'misconfigs.md #27'],
   },
+  reads: ['AnonymousPasswordSync', 'AppPoolId', 'AppPoolIdentityType'],
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;

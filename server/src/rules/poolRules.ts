@@ -2,7 +2,7 @@
  * Application pools: the pool an application names must exist; identity, health monitoring,
  * recycling and web gardens.
  */
-import { DEFAULT_APP_POOL, findAttr, parseBool } from '../model/metabaseModel';
+import { APP_INFO_PROPERTIES, DEFAULT_APP_POOL, findAttr, parseBool } from '../model/metabaseModel';
 import { appLabel, effectiveBool, effectiveNumber, listSome, OncePerAttribute, poolKeys } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
 import { parseDword } from '../model/typedValues';
@@ -35,6 +35,7 @@ export const appPoolNotFound: Rule = {
     });
   },
   // On the applications that inherit a missing pool (or the missing default).
+  reads: APP_INFO_PROPERTIES,
   check(ctx) {
     const m = ctx.model;
     if (!m.hasPoolContainer() || m.isolationMode() === 'iis5') return;
@@ -65,6 +66,7 @@ export const webGardenSessionState: Rule = {
     description: 'A web garden (MaxProcesses > 1) serving applications that keep in-process session state.',
     sources: [WEB_GARDEN_KB, 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc757137(v=ws.10)', 'misconfigs.md #7'],
   },
+  reads: [...APP_INFO_PROPERTIES, 'MaxProcesses'],
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;
@@ -89,6 +91,7 @@ export const localSystemIdentity: Rule = {
     description: 'An application pool that runs as LocalSystem (AppPoolIdentityType 0).',
     sources: [IDENTITY, 'https://technet.microsoft.com/en-us/library/cc780343(v=ws.10).aspx', 'misconfigs.md #5'],
   },
+  reads: ['AppPoolIdentityType'],
   check(ctx) {
     const m = ctx.model;
     const once = new OncePerAttribute(ctx);
@@ -108,6 +111,7 @@ export const customIdentity: Rule = {
     description: 'AppPoolIdentityType 3 (a configured account) without a WAMUserName for the pool.',
     sources: [IDENTITY, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524908(v=vs.90)', 'misconfigs.md #4'],
   },
+  reads: ['AppPoolIdentityType', 'WAMUserName'],
   check(ctx) {
     const m = ctx.model;
     for (const pool of poolKeys(m)) {
@@ -129,6 +133,7 @@ export const customIdentityReminder: Rule = {
     description: 'A pool that runs as a configured account: the account must belong to IIS_WPG (the file cannot show group membership).',
     sources: ['https://technet.microsoft.com/en-us/library/cc770665.aspx', 'misconfigs.md #4'],
   },
+  reads: ['AppPoolIdentityType', 'WAMUserName'],
   check(ctx) {
     const m = ctx.model;
     for (const pool of poolKeys(m)) {
@@ -187,6 +192,7 @@ export const noRecycling: Rule = {
     description: 'A pool with every recycling trigger turned off (time, requests, memory, schedule).',
     sources: [RECYCLING, 'http://technet.microsoft.com/en-us/library/cc736473(v=ws.10).aspx', 'misconfigs.md #11'],
   },
+  reads: [...RESTART_TRIGGERS, 'PeriodicRestartSchedule'],
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;
@@ -209,6 +215,7 @@ export const cpuLimit: Rule = {
     description: 'CPULimit set while CPUResetInterval is 0, which turns CPU monitoring off.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783617(v=ws.10)', 'misconfigs.md #13'],
   },
+  reads: ['CPULimit', 'CPUResetInterval'],
   check(ctx) {
     const m = ctx.model;
     const once = new OncePerAttribute(ctx);
@@ -228,6 +235,7 @@ export const cpuActionShutdown: Rule = {
     description: 'CPUAction 1 shuts down worker processes that exceed CPULimit.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc786288(v=ws.10)', 'misconfigs.md #13'],
   },
+  reads: ['CPUAction', 'CPULimit', 'CPUResetInterval'],
   check(ctx) {
     const m = ctx.model;
     const once = new OncePerAttribute(ctx);
@@ -254,6 +262,7 @@ export const contradictingSettings: Rule = {
     description: 'Pool settings that another setting of the same pool turns off (ping times with pinging off, rapid-fail limits with protection off...).',
     sources: [HEALTH, 'https://technet.microsoft.com/en-us/library/cc756892(v=ws.10).aspx'],
   },
+  reads: INERT.flatMap((i) => [i.switch, ...i.dependents]),
   check(ctx) {
     const m = ctx.model;
     for (const key of m.keys) {
@@ -319,6 +328,7 @@ export const unusedPool: Rule = {
     description: 'An application pool that no application uses.',
     sources: [APPPOOLID],
   },
+  reads: APP_INFO_PROPERTIES,
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5' || !m.webService()) return;

@@ -68,4 +68,14 @@ export interface Rule {
   meta: RuleMeta;
   checkKey?(ctx: RuleContext, key: MetabaseKey): void;
   check?(ctx: RuleContext): void;
+  /**
+   * For a document part: every property it reads, on any key (directly, through inheritance or
+   * through the model's derived facts such as appInfo; see APP_INFO_PROPERTIES). When an edit
+   * changes none of them, keeps every path and key type, and leaves the validation context alone,
+   * the part's findings of the previous version are reused with their offsets moved (and run
+   * again when a finding touches the edited text, or when the part asked for line numbers and the
+   * edit added or removed a line). Without it the part runs on every validation.
+   * test/unit/incrementalValidation.test.ts checks the lists against what the parts look up.
+   */
+  reads?: readonly string[];
 }

@@ -37,6 +37,7 @@ export const duplicateBinding: Rule = {
     description: 'Two sites with the same IP:Port:HostHeader binding; the second one cannot start.',
     sources: ['http://w3-4u.blogspot.com/2006/11/howto-change-id-of-iis-website.html', BINDINGS, 'misconfigs.md #17'],
   },
+  reads: ['ServerBindings', 'ServerComment'],
   check(ctx) {
     const m = ctx.model;
     for (const [id, sites] of m.bindingIndex('ServerBindings')) {
@@ -65,6 +66,7 @@ export const sslBindingConflict: Rule = {
     description: 'SSL sites sharing one IP:port with different certificates (IIS 6 picks the certificate by IP:port only).',
     sources: ['https://blogs.msdn.microsoft.com/kaushal/2013/05/26/difference-in-iis-6-iis-7-x-and-iis-8-with-regards-to-ssl/', 'misconfigs.md #18'],
   },
+  reads: ['SecureBindings', 'SSLCertHash', 'ServerComment'],
   check(ctx) {
     const m = ctx.model;
     for (const [id, sites] of m.bindingIndex('SecureBindings')) {

@@ -79,6 +79,7 @@ export const duplicateLocation: Rule = {
     description: 'Two keys with the same Location (paths compare case-insensitively).',
     sources: [STRUCTURE_PAGE],
   },
+  reads: [],
   check(ctx) {
     for (const key of ctx.model.duplicates) {
       const first = ctx.model.byPath.get(key.path);
@@ -285,6 +286,7 @@ export const invalidParent: Rule = {
     description: 'A key placed under a parent key type that may not contain it (MBSchema.xml ContainerClassList).',
     sources: [SCHEMA_PAGE, STRUCTURE_PAGE],
   },
+  reads: [],
   check(ctx) {
     // Pairs of (parent type, child type) are judged once per run.
     const verdicts = new Map<string, Map<string, boolean>>();
