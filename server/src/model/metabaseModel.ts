@@ -28,6 +28,8 @@ export class MetabaseKey {
   children: MetabaseKey[] = NO_KEYS;
   /** Slot for the validation cache (features/validation.ts). */
   findings: unknown = undefined;
+  /** Slot for the model: the ScriptMaps in effect here, for one generation of the model's ScriptMaps. */
+  scriptMapsMemo: { generation: number; value: { from: MetabaseKey; maps: ScriptMap[] } | undefined } | undefined = undefined;
 
   constructor(
     readonly element: XmlElement,
@@ -106,8 +108,9 @@ export interface EffectiveValue {
   attr: XmlAttribute | undefined;
 }
 
-/** Parsed ScriptMaps by their raw text (entries are immutable and offsets value-relative, so they can be shared). */
-const parsedScriptMaps = new Map<string, ScriptMap[]>();
+/** Parsed ScriptMaps by the length of their raw text (entries are immutable and offsets value-relative, so they can be shared). */
+const parsedScriptMaps = new Map<number, Array<{ raw: string; maps: ScriptMap[] }>>();
+let parsedScriptMapCount = 0;
 
 export const WEB_SERVICE_PATH = '/lm/w3svc';
 export const APP_POOLS_PATH = '/lm/w3svc/apppools';
@@ -409,7 +412,10 @@ export class MetabaseModel {
       if (this.poolsCache) for (const [name, pool] of this.poolsCache) this.poolsCache.set(name, swap.get(pool) ?? pool);
       if (this.duplicatesCache) this.duplicatesCache = this.duplicatesCache.map((k) => swap.get(k) ?? k);
     }
-    if (touches('ScriptMaps')) this.has64Cache = undefined;
+    if (touches('ScriptMaps')) {
+      this.has64Cache = undefined;
+      this.scriptMapsGeneration++;
+    }
     if (touches('IIs5IsolationModeEnabled', 'Location')) this.modeCache = undefined;
     if (structural) this.appsCache = undefined;
     if (touches(...APP_INFO_PROPERTIES, 'Location')) this.appsByPoolCache = undefined;
@@ -657,15 +663,32 @@ export class MetabaseModel {
     if (cached) return cached;
     const attr = findAttr(key.element, 'ScriptMaps');
     if (!attr) return undefined;
-    // Many applications carry the very same list: parse each distinct text once. (Detached: the
-    // cache outlives this version of the text.)
-    const raw = detach(rawValue(this, key, attr));
-    let maps = parsedScriptMaps.get(raw);
-    if (!maps) {
-      maps = parseScriptMaps(raw);
-      if (parsedScriptMaps.size > 2000) parsedScriptMaps.clear();
-      parsedScriptMaps.set(raw, maps);
-    }
+    // Many applications carry the very same list (a few KB each): parse each distinct text once,
+    // found by its length and compared in place, without copying or hashing it. (The cache keeps
+    // detached copies: it outlives this version of the text.)
+    let maps: ScriptMap[] | undefined;
+    if (attr.valueStart >= 0) {
+      const start = key.element.start + attr.valueStart;
+      const length = attr.valueEnd - attr.valueStart;
+      let bucket = parsedScriptMaps.get(length);
+      for (const c of bucket ?? []) {
+        if (this.text.startsWith(c.raw, start)) {
+          maps = c.maps;
+          break;
+        }
+      }
+      if (!maps) {
+        const raw = detach(this.text.slice(start, start + length));
+        maps = parseScriptMaps(raw);
+        if (parsedScriptMapCount++ > 2000) {
+          parsedScriptMaps.clear();
+          parsedScriptMapCount = 0;
+          bucket = undefined;
+        }
+        if (!bucket) parsedScriptMaps.set(length, (bucket = []));
+        bucket.push({ raw, maps });
+      }
+    } else maps = [];
     this.scriptMapsCache.set(key, maps);
     return maps;
   }
@@ -755,13 +778,18 @@ export class MetabaseModel {
     }
   }
 
+  /** Bumped when a ScriptMaps value or the key tree changes: the memos of effectiveScriptMaps expire. */
+  private scriptMapsGeneration = 0;
+
   /** The ScriptMaps in effect at `key` (set there or inherited), with the key that sets them. */
   effectiveScriptMaps(key: MetabaseKey): { from: MetabaseKey; maps: ScriptMap[] } | undefined {
-    for (let k: MetabaseKey | null = key; k; k = k.parent) {
-      const maps = this.ownScriptMaps(k);
-      if (maps) return { from: k, maps };
-    }
-    return undefined;
+    // Memoised per key: 14,000 applications share a handful of ancestors.
+    const memo = key.scriptMapsMemo;
+    if (memo && memo.generation === this.scriptMapsGeneration) return memo.value;
+    const maps = this.ownScriptMaps(key);
+    const value = maps ? { from: key, maps } : key.parent ? this.effectiveScriptMaps(key.parent) : undefined;
+    key.scriptMapsMemo = { generation: this.scriptMapsGeneration, value };
+    return value;
   }
 
   /** The application a key belongs to: the nearest key at or above it that carries AppRoot. */
