@@ -8,7 +8,8 @@
  * keys of the rescanned elements, and the per-key validation cache moves along. The previous
  * version shares those structures and must not be used after `update`.
  */
-import { reparseRegion } from './parser/incremental';
+import { reparseRegion, SCAN_WINDOW } from './parser/incremental';
+import { PieceText, textOf, type TextSource } from './parser/pieceText';
 import { LineIndex } from './parser/lineIndex';
 import { scan } from './parser/scanner';
 import { scanInSlices } from './parser/slicedScan';
@@ -27,22 +28,40 @@ export interface TextChange {
 const MAX_INCREMENTAL_EDITS = 64;
 
 export class MetabaseDocument {
+  /** Texts longer than this are edited as pieces (tests lower it to exercise pieces on small files). */
+  static piecesAbove = 1 << 16;
+  /** How far past an edit the region re-parse reads before it reads the whole text (see reparseRegion). */
+  static scanWindow = SCAN_WINDOW;
+
   private modelCache: MetabaseModel | undefined;
   private linesCache: LineIndex | undefined;
   /** Key-rule findings, carried from version to version (see features/validation.ts). */
   validationCache: ValidationCache | undefined;
   /** Set by update(): how the last change was applied (for tests and the benchmark). */
-  lastUpdate: { incremental: boolean; rescanned: number } | undefined;
+  lastUpdate: { incremental: boolean; rescanned: number; windowed: number } | undefined;
 
   constructor(
     readonly uri: string,
     readonly version: number,
-    readonly text: string,
+    /**
+     * The text: a string, or after edits the pieces it is made of (parser/pieceText.ts). The way
+     * from a change to its diagnostics reads through it without joining them.
+     */
+    readonly source: TextSource,
     readonly xml: XmlDocument,
     readonly catalog: SchemaCatalog,
     lines?: LineIndex,
   ) {
     this.linesCache = lines;
+  }
+
+  /** The text as one string (after edits, the pieces are joined on first use, once per version). */
+  get text(): string {
+    return textOf(this.source);
+  }
+
+  get length(): number {
+    return this.source.length;
   }
 
   static parse(uri: string, version: number, text: string, catalog: SchemaCatalog, lines?: LineIndex): MetabaseDocument {
@@ -62,11 +81,11 @@ export class MetabaseDocument {
   }
 
   get lines(): LineIndex {
-    return (this.linesCache ??= new LineIndex(this.text));
+    return (this.linesCache ??= new LineIndex(this.source));
   }
 
   get model(): MetabaseModel {
-    return (this.modelCache ??= new MetabaseModel(this.text, this.xml, this.catalog));
+    return (this.modelCache ??= new MetabaseModel(this.source, this.xml, this.catalog));
   }
 
   offsetAt(position: { line: number; character: number }): number {
@@ -75,10 +94,11 @@ export class MetabaseDocument {
 
   /** The next version after `changes` (in LSP order: each range refers to the text after the previous change). */
   update(version: number, changes: readonly TextChange[]): MetabaseDocument {
-    let text = this.text;
+    let text = this.source;
     let lines = this.lines;
     let incremental = changes.length <= MAX_INCREMENTAL_EDITS;
     let rescanned = 0;
+    let windowed = 0;
     const model = this.modelCache;
     const cache = this.validationCache;
     for (const c of changes) {
@@ -90,13 +110,14 @@ export class MetabaseDocument {
       }
       const start = lines.offsetAt(c.range.start);
       const end = Math.max(start, lines.offsetAt(c.range.end));
-      const next = text.slice(0, start) + c.text + text.slice(end);
+      const next = PieceText.edit(text, start, end, c.text, MetabaseDocument.piecesAbove);
       lines = lines.update(next, start, end, c.text.length);
       if (incremental) {
-        const r = reparseRegion(this.xml, next, start, end, c.text.length);
+        const r = reparseRegion(this.xml, next, start, end, c.text.length, MetabaseDocument.scanWindow);
         if (!r) incremental = false;
         else {
           rescanned += r.end - r.start;
+          if (r.windowed) windowed++;
           const change = model ? model.applyChanges(text, next, this.xml, r.removed, r.added) : null;
           cache?.noteEdit({ start, end, inserted: c.text.length, lineBreaks: hasLineBreak(c.text, 0, c.text.length) || hasLineBreak(text, start, end), change });
         }
@@ -109,14 +130,14 @@ export class MetabaseDocument {
       doc.modelCache = model;
       doc.validationCache = cache;
     } else {
-      doc = MetabaseDocument.parse(this.uri, version, text, this.catalog, lines);
+      doc = MetabaseDocument.parse(this.uri, version, textOf(text), this.catalog, lines);
     }
-    doc.lastUpdate = { incremental, rescanned };
+    doc.lastUpdate = { incremental, rescanned, windowed };
     return doc;
   }
 }
 
-function hasLineBreak(text: string, from: number, to: number): boolean {
+function hasLineBreak(text: TextSource, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 || c === 13) return true;

@@ -7,6 +7,7 @@ import { CodeActionKind, createConnection, ProposedFeatures, TextDocumentSyncKin
 import { getMetabaseLanguageService } from './languageService';
 import { DocumentStore } from './lsp/documentStore';
 import { GarbageCollector } from './lsp/garbage';
+import { setJoinListener } from './parser/pieceText';
 import { Handlers } from './lsp/handlers';
 import { SettingsManager } from './lsp/settings';
 import { ValidationScheduler } from './lsp/validationScheduler';
@@ -21,6 +22,9 @@ const store = new DocumentStore(
 );
 const handlers = new Handlers(connection, store, ls);
 const garbage = new GarbageCollector();
+// Edits keep a big text as pieces of the previous string; joining them (for a feature that wants
+// one string, or after many edits) makes a new one and leaves the old one behind.
+setJoinListener((chars) => garbage.drop(chars));
 const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p), () => garbage.quiet());
 const settings = new SettingsManager(connection, ls, () => {
   store.reparseAll();
@@ -59,11 +63,12 @@ connection.onDidOpenTextDocument(({ textDocument: d }) => {
   if (store.open(d.uri, d.version, d.text)) validation.schedule(d.uri, 0);
 });
 connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
-  garbage.drop(store.get(d.uri)?.text.length ?? 0); // the text of the previous version
+  // A whole new text leaves the previous one behind (edits with ranges share it).
+  if (contentChanges.some((c) => !('range' in c) || !c.range)) garbage.drop(store.get(d.uri)?.length ?? 0);
   if (store.change(d.uri, d.version ?? 0, contentChanges)) validation.schedule(d.uri);
 });
 connection.onDidCloseTextDocument(({ textDocument: d }) => {
-  garbage.drop(store.get(d.uri)?.text.length ?? 0);
+  garbage.drop(store.get(d.uri)?.length ?? 0);
   store.close(d.uri);
   handlers.forget(d.uri);
   validation.clear(d.uri);

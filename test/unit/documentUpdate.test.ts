@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { MetabaseDocument } from '../../server/src/metabaseDocument';
+import { MetabaseDocument } from '../../server/src/metabaseDocument';
+import { PieceText } from '../../server/src/parser/pieceText';
 import { computeLineStarts } from '../../server/src/parser/lineIndex';
 import { fixturesDir, metabase, repoRoot, service } from '../helpers';
 import { mulberry32 } from '../../bench/gen-metabase';
@@ -19,14 +20,26 @@ function modelShape(doc: MetabaseDocument): unknown {
   return doc.model.keys.map((k) => [k.keyType, k.location, k.index, k.parent?.location ?? null, k.children.map((c) => c.location)]);
 }
 
-function run(base: string, edits: number, seed: number): number {
+/**
+ * Random edits (each undone every other time), each checked against a fresh parse of the same
+ * text. With `pieces`, the text is kept as pieces however small it is, the region re-parse reads
+ * a window of 400 characters first, and the document's text is never joined into one string (the
+ * expected text is kept beside it).
+ */
+function run(base: string, edits: number, seed: number, pieces = false): number {
   const rnd = mulberry32(seed);
   let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
   ls.doValidation(doc); // builds the model and the cache that the updates carry along
   let version = 1;
   let incremental = 0;
+  let expected = base;
+  let kept = 0;
+  let windowed = 0;
+  const saved = [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow];
+  if (pieces) [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow] = [0, 400];
+  try {
   for (let n = 0; n < edits; n++) {
-    const text = doc.text;
+    const text = expected;
     const at = Math.floor(rnd() * (text.length + 1));
     const kind = rnd();
     const end = kind < 0.5 ? at : Math.min(text.length, at + 1 + Math.floor(rnd() * (kind < 0.8 ? 3 : 400)));
@@ -37,13 +50,30 @@ function run(base: string, edits: number, seed: number): number {
     if (n % 2 === 0) steps.push({ at, end: at + insert.length, insert: removedText });
     for (const s of steps) {
       const range = { start: doc.lines.positionAt(s.at), end: doc.lines.positionAt(s.end) };
+      // (Positions between CR and LF move before the CR: take the offsets the range stands for.)
+      const [a, b] = [doc.offsetAt(range.start), doc.offsetAt(range.end)];
       doc = doc.update(++version, [{ range, text: s.insert }]);
+      expected = expected.slice(0, a) + s.insert + expected.slice(b);
       if (doc.lastUpdate?.incremental) incremental++;
-      const fresh = ls.parse('file:///t/MetaBase.xml', version, doc.text);
+      if (doc.source instanceof PieceText) kept++;
+      windowed += doc.lastUpdate?.windowed ?? 0;
+      assert.equal(doc.length, expected.length);
+      const fresh = ls.parse('file:///t/MetaBase.xml', version, expected);
       assert.deepEqual(ls.doValidation(doc), ls.doValidation(fresh), `edit ${n}: ${JSON.stringify(s)}`);
       assert.deepEqual(modelShape(doc), modelShape(fresh), `edit ${n}: model`);
       assert.deepEqual([...doc.lines.lineStarts], [...fresh.lines.lineStarts], `edit ${n}: lines`);
     }
+  }
+  } finally {
+    [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow] = saved;
+  }
+  assert.equal(doc.text, expected);
+  if (pieces) {
+    // Most versions are pieces (every 256 pieces they are joined), and the window is often
+    // enough (and often not: then the whole text is read).
+    // (Pieces of a few KB are merged into one string: a small file stays a string.)
+    if (base.length > 8192) assert.ok(kept > incremental * 0.8, `${kept} of ${incremental} incremental versions kept as pieces`);
+    assert.ok(windowed > incremental * 0.2 && windowed < incremental, `${windowed} of ${incremental} re-parsed within the window`);
   }
   return incremental;
 }
@@ -54,9 +84,17 @@ describe('incremental document updates validate like a fresh parse', () => {
     assert.ok(n > 300, `${n} of 600 updates were incremental`);
   });
 
+  test('400 random edits on the example, the text kept as pieces and re-parsed through a 400-character window', () => {
+    const n = run(readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8'), 400, 6, true);
+    assert.ok(n > 300, `${n} of 600 updates were incremental`);
+  });
+
   for (const name of ['03-apppool-missing', '17-duplicate-binding', '09-iis5-mode-pools']) {
     test(`200 random edits on ${name}`, () => {
       run(readFileSync(path.join(fixturesDir, 'misconfigs', `${name}.xml`), 'utf8'), 200, name.length);
+    });
+    test(`200 random edits on ${name}, as pieces through a window`, () => {
+      run(readFileSync(path.join(fixturesDir, 'misconfigs', `${name}.xml`), 'utf8'), 200, name.length + 1, true);
     });
   }
 
@@ -95,6 +133,66 @@ describe('incremental document updates validate like a fresh parse', () => {
     const codes = ls.doValidation(next).map((d) => d.code);
     assert.ok(!codes.includes('invalid-value') && !codes.includes('value-out-of-range'));
     assert.deepEqual(ls.doValidation(next), ls.doValidation(ls.parse('file:///t/MetaBase.xml', 2, next.text)));
+  });
+});
+
+describe('sites that share a Location', () => {
+  test('when one of them moves away, the other takes the path and its bindings count', () => {
+    const base = metabase(`<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" >
+</IIsWebService>
+<IIsWebServer Location ="/LM/W3SVC/1" ServerBindings=":80:shop" ServerComment="A" >
+</IIsWebServer>
+<IIsWebServer Location ="/LM/W3SVC/1" ServerBindings=":80:shop" ServerComment="B" >
+</IIsWebServer>
+<IIsWebServer Location ="/LM/W3SVC/2" ServerBindings=":80:shop" ServerComment="C" >
+</IIsWebServer>`);
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.doValidation(doc);
+    let text = base;
+    // Type "0" after A's "/LM/W3SVC/1", then take it back, then do the same on B.
+    for (const [which, insert] of [
+      [0, '0'],
+      [0, ''],
+      [1, '0'],
+      [1, ''],
+    ] as const) {
+      let at = -1;
+      for (let k = 0; k <= which; k++) at = text.indexOf('"/LM/W3SVC/1', at + 1);
+      at += '"/LM/W3SVC/1'.length;
+      const end = insert === '' ? at + 1 : at;
+      const range = { start: doc.lines.positionAt(at), end: doc.lines.positionAt(end) };
+      doc = doc.update(doc.version + 1, [{ range, text: insert }]);
+      text = text.slice(0, at) + insert + text.slice(end);
+      const fresh = ls.parse('file:///t/MetaBase.xml', doc.version, text);
+      const diagnostics = ls.doValidation(doc);
+      assert.deepEqual(diagnostics, ls.doValidation(fresh), `site ${which}, "${insert}"`);
+      assert.ok(diagnostics.some((d) => d.code === 'duplicate-server-binding'));
+    }
+  });
+});
+
+describe('the re-parse window', () => {
+  test('a quote typed in a start tag whose partner is far along the same line reads like a fresh parse', () => {
+    // One long line: the typed quote swallows everything up to the next quote (in a comment 40
+    // keys later), as junk in the start tag. A window that ended inside that line would find no
+    // partner, take the keys in between for keys and stop at one of them.
+    const line = `<IIsWebServer Location ="/LM/W3SVC/1" >${'<IIsFilters ></IIsFilters>'.repeat(40)}<!-- " --> ></IIsWebServer>`;
+    const base = metabase(`<IIsWebService Location ="/LM/W3SVC" >\n</IIsWebService>\n${line}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" >\n</IIsWebVirtualDir>`);
+    const saved = [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow];
+    [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow] = [0, 64];
+    try {
+      let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+      ls.doValidation(doc);
+      const at = base.indexOf('"/LM/W3SVC/1" >') + '"/LM/W3SVC/1" '.length;
+      const pos = doc.lines.positionAt(at);
+      doc = doc.update(2, [{ range: { start: pos, end: pos }, text: '"' }]);
+      assert.equal(doc.lastUpdate?.incremental, true);
+      const expected = base.slice(0, at) + '"' + base.slice(at);
+      assert.deepEqual(ls.doValidation(doc), ls.doValidation(ls.parse('file:///t/MetaBase.xml', 2, expected)));
+      assert.deepEqual(modelShape(doc), modelShape(ls.parse('file:///t/MetaBase.xml', 2, expected)));
+    } finally {
+      [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow] = saved;
+    }
   });
 });
 

@@ -196,7 +196,7 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
     const base = key.element.start;
     if (part === 'name' || (part === 'value' && attr.valueStart < 0)) return [base + attr.nameStart, base + attr.nameEnd];
     if (part === 'value') return [base + attr.valueStart, base + attr.valueEnd];
-    return [base + attr.nameStart, Math.min(attributeEnd(doc.text, base, attr), doc.text.length)];
+    return [base + attr.nameStart, Math.min(attributeEnd(doc.source, base, attr), doc.length)];
   };
   return {
     model: doc.model,
@@ -371,7 +371,7 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
 }
 
 function finish(doc: MetabaseDocument, findings: Finding[], settings: ValidationSettings): ValidationResult {
-  const filter = new SuppressionFilter(doc.text, doc.xml, doc.lines);
+  const filter = new SuppressionFilter(doc.source, doc.xml, doc.lines);
   const kept: Array<{ f: Finding; sev: Severity }> = [];
   for (const f of findings) {
     const sev = severityOf(f.rule, f, settings);

@@ -53,7 +53,7 @@ export class ValidationScheduler {
   private run(uri: string): void {
     const doc = this.store.get(uri);
     if (!doc) return;
-    if (doc.text.length > SLICED_PARSE_CHARS || doc.xml.elements.length > SLICED_VALIDATION_ELEMENTS) {
+    if (doc.length > SLICED_PARSE_CHARS || doc.xml.elements.length > SLICED_VALIDATION_ELEMENTS) {
       // A huge document is validated in slices; a newer version abandons the run (it reschedules).
       this.ls.validateInSlices(doc, yieldToEventLoop, () => this.store.get(uri) === doc).then(
         (result) => result && this.publish(doc, result),

@@ -10,6 +10,7 @@ import { parseBindings, parseRestrictionList, parseScriptMaps, type BindingParse
 import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
 import { detach } from '../util/detach';
 import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
+import type { TextSource } from '../parser/pieceText';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData } from '../schema/types';
 import { parseDword, parseFlags } from './typedValues';
@@ -175,7 +176,8 @@ export class MetabaseModel {
   private readonly bindingsCache = new Map<MetabaseKey, { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] }>();
 
   constructor(
-    public text: string,
+    /** The text (pieces, after edits: parser/pieceText.ts). */
+    public text: TextSource,
     public xml: XmlDocument,
     readonly catalog: SchemaCatalog,
     /** Build later, with buildInSlices (a huge document). */
@@ -316,6 +318,62 @@ export class MetabaseModel {
     }
   }
 
+  /**
+   * After `gone` left and `fresh` came, links only the keys whose parent can have changed: the
+   * new keys, the children of the keys that left, and the keys below a new key's path. Returns
+   * false (nothing done) where the answer is not local: a path that several keys share, or a new
+   * key with no parent (then the keys it may adopt are anywhere); linkAll does those.
+   */
+  private relink(gone: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): boolean {
+    const owners = fresh.filter((f) => f.path !== '');
+    for (const g of gone) if (g.path && (this.byPath.has(g.path) || this.sharedPaths.has(g.path))) return false;
+    for (const f of owners) if (this.byPath.get(f.path) !== f || this.sharedPaths.has(f.path)) return false;
+    const nearest = (path: string): MetabaseKey | null => {
+      for (let p = parentPath(path); p !== undefined; p = parentPath(p)) {
+        const owner = this.byPath.get(p);
+        if (owner) return owner;
+      }
+      return null;
+    };
+    const parents = owners.map((f) => nearest(f.path));
+    if (parents.some((p) => p === null)) return false;
+    // Unhook the keys that left; their children look for a new parent below.
+    const goneSet = new Set(gone);
+    const orphans: MetabaseKey[] = [];
+    for (const g of gone) {
+      for (const c of g.children) if (!goneSet.has(c)) orphans.push(c);
+      const p = g.parent;
+      if (p && !goneSet.has(p)) {
+        const i = p.children.indexOf(g);
+        if (i >= 0) p.children.splice(i, 1);
+      }
+    }
+    // New keys, shallow ones first: each adopts the keys below its path that its parent held.
+    const order = owners.map((_f, i) => i).sort((a, b) => owners[a].path.length - owners[b].path.length);
+    for (const i of order) {
+      const f = owners[i];
+      const parent = nearest(f.path)!;
+      f.parent = parent;
+      f.children = [];
+      const prefix = f.path === '/' ? '/' : f.path + '/';
+      const kept: MetabaseKey[] = [];
+      for (const c of parent.children) {
+        if (c.path.startsWith(prefix)) {
+          c.parent = f;
+          f.children.push(c);
+        } else kept.push(c);
+      }
+      parent.children = kept;
+      insertByIndex(parent, f);
+    }
+    for (const c of orphans) {
+      const parent = nearest(c.path);
+      c.parent = parent;
+      if (parent) insertByIndex(parent, c);
+    }
+    return true;
+  }
+
   /** Keys whose path an earlier key already has. */
   get duplicates(): MetabaseKey[] {
     if (!this.duplicatesCache) {
@@ -333,7 +391,7 @@ export class MetabaseModel {
    * changed (then every parent link was recomputed), and otherwise which properties changed
    * value (`oldText` is the text `removed` was parsed from).
    */
-  applyChanges(oldText: string, text: string, xml: XmlDocument, removed: readonly XmlElement[], added: readonly XmlElement[]): ModelChange {
+  applyChanges(oldText: TextSource, text: TextSource, xml: XmlDocument, removed: readonly XmlElement[], added: readonly XmlElement[]): ModelChange {
     this.text = text;
     this.xml = xml;
     const gone = removed.map((el) => this.keyOf(el)).filter((k): k is MetabaseKey => !!k);
@@ -343,7 +401,16 @@ export class MetabaseModel {
       const key = this.keyFor(el, at + fresh.length);
       if (key) fresh.push(key);
     }
-    this.unindexBindings(gone);
+    // Sites that share a path with a key that leaves or comes may win or lose that path, and
+    // with it their place in the binding indexes: take them out and put them back.
+    const sharing: MetabaseKey[] = [];
+    for (const k of [...gone, ...fresh]) {
+      if (!k.path) continue;
+      for (const other of this.sharedPaths.get(k.path) ?? [this.byPath.get(k.path)]) {
+        if (other && other.keyType === 'IIsWebServer' && !gone.includes(other) && !sharing.includes(other)) sharing.push(other);
+      }
+    }
+    this.unindexBindings(sharing.length > 0 ? [...gone, ...sharing] : gone);
     for (const k of gone) this.unregister(k);
     if (gone.length > 0) {
       const goneSet = new Set(gone);
@@ -367,18 +434,16 @@ export class MetabaseModel {
     // Anything a pool name, a site or the key tree could be read from.
     const shape = changed === null || changed.has('Location');
     if (structural) {
-      this.linkAll();
+      if (!this.relink(gone, fresh)) this.linkAll();
       // Only keys at or below a path that left or came inherit differently now; and which site
       // owns a path changes only at those paths.
       const touched = [...new Set([...gone, ...fresh].map((k) => k.path).filter((p) => p !== ''))];
       const under = (path: string): boolean => touched.some((t) => path === t || path.startsWith(t + '/'));
       if (touched.length > 16) this.appInfoCache.clear();
       else for (const k of [...this.appInfoCache.keys()]) if (under(k.path)) this.appInfoCache.delete(k);
-      const sitesTouched = touched.some((t) => (this.sharedPaths.get(t) ?? [this.byPath.get(t)]).some((k) => k?.keyType === 'IIsWebServer')) || [...gone, ...fresh].some((k) => k.keyType === 'IIsWebServer');
-      if (sitesTouched) this.bindingIndexes = {};
-      else this.indexBindings(fresh);
+      this.indexBindings(sharing.length > 0 ? [...fresh, ...sharing] : fresh);
     } else {
-      this.indexBindings(fresh);
+      this.indexBindings(sharing.length > 0 ? [...fresh, ...sharing] : fresh);
       const mapped = (k: MetabaseKey | null): MetabaseKey | null => (k ? (swap.get(k) ?? k) : null);
       // Same paths in the same order: the applications are the same ones unless AppRoot came or went.
       const appsKept = this.appsCache && gone.every((g, i) => !findAttr(g.element, 'AppRoot') === !findAttr(fresh[i].element, 'AppRoot'));
@@ -861,7 +926,7 @@ export function parseBool(value: string): boolean | undefined {
 }
 
 /** The raw value (quotes included) of every attribute of `el`, by name. */
-function rawAttributes(text: string, el: XmlElement): Map<string, string> {
+function rawAttributes(text: TextSource, el: XmlElement): Map<string, string> {
   const out = new Map<string, string>();
   const t = el.table;
   for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {
@@ -878,7 +943,7 @@ function rawAttributes(text: string, el: XmlElement): Map<string, string> {
  * `oldText`, new ones from `text`), or null when an element that is not a key (a Custom property,
  * a stray element) changed too.
  */
-function changedProperties(oldText: string, text: string, removed: readonly XmlElement[], added: readonly XmlElement[], gone: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): Set<string> | null {
+function changedProperties(oldText: TextSource, text: TextSource, removed: readonly XmlElement[], added: readonly XmlElement[], gone: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): Set<string> | null {
   const otherRemoved = removed.filter((el) => !gone.some((g) => g.element === el));
   const otherAdded = added.filter((el) => !fresh.some((f) => f.element === el));
   if (otherRemoved.length !== otherAdded.length) return null;
@@ -895,4 +960,21 @@ function changedProperties(oldText: string, text: string, removed: readonly XmlE
     for (const name of after.keys()) if (!before.has(name)) changed.add(name);
   }
   return changed;
+}
+
+/** Adds `child` to `parent.children`, kept in document order. */
+function insertByIndex(parent: MetabaseKey, child: MetabaseKey): void {
+  if (parent.children.length === 0) {
+    parent.children = [child];
+    return;
+  }
+  const list = parent.children;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].index < child.index) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, child);
 }

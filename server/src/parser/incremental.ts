@@ -9,7 +9,8 @@
  * When no synchronisation point is found (an edit opened a comment that swallows the rest of the
  * file, removed `</MBProperty>`...), the caller parses the whole document again.
  */
-import { isKeyElementName, looksBinary, scan } from './scanner';
+import { isKeyElementName, looksBinary, scan, type ScanResult } from './scanner';
+import { textOf, type TextSource } from './pieceText';
 import type { XmlDocument, XmlElement } from './xmlTypes';
 
 export interface IncrementalResult {
@@ -20,6 +21,8 @@ export interface IncrementalResult {
   /** Offsets of the rescanned region in the new text. */
   start: number;
   end: number;
+  /** The rescan found its synchronisation point in the window, without reading the whole text. */
+  windowed: boolean;
 }
 
 /** Elements that hold keys but are never closed implicitly: the document skeleton. */
@@ -53,7 +56,7 @@ function ancestors(el: XmlElement | null): XmlElement[] {
  * there: the start of the key around the edit, or the end of the previous sibling when the edit
  * is between keys.
  */
-function restartPoint(xml: XmlDocument, text: string, editStart: number): { offset: number; stack: XmlElement[] } {
+function restartPoint(xml: XmlDocument, text: TextSource, editStart: number): { offset: number; stack: XmlElement[] } {
   const els = xml.elements;
   // Look from the character before the edit: an element that ends exactly where the edit starts
   // may end differently afterwards.
@@ -110,55 +113,84 @@ function firstIndexAtOrAfter<T extends { start: number }>(list: readonly T[], of
   return lo;
 }
 
+/** Text scanned past the edit before the whole text is read instead (see reparseRegion). */
+export const SCAN_WINDOW = 1 << 16;
+
 /**
  * Applies an edit (old range [editStart, editEnd) replaced by `insertedLength` characters, giving
  * `newText`) to `xml` in place. Returns undefined when the caller must parse the whole text.
+ *
+ * The rescan first reads a window of the new text: from the restart point to the first line
+ * break `window` characters after the edit. A synchronisation point inside the window gives the
+ * same parse as reading on: every look-ahead of the scanner stops at a quote, a tag, or a line
+ * break, and the window ends just after one. Without one, the whole text is read.
  */
-export function reparseRegion(xml: XmlDocument, newText: string, editStart: number, editEnd: number, insertedLength: number): IncrementalResult | undefined {
+export function reparseRegion(xml: XmlDocument, newText: TextSource, editStart: number, editEnd: number, insertedLength: number, window = SCAN_WINDOW): IncrementalResult | undefined {
   const delta = insertedLength - (editEnd - editStart);
   // The binary check looks at the first 8 KB: a change there may flip it.
-  if (editStart < 8192 && looksBinary(newText) !== xml.problems.some((p) => p.kind === 'binary-content')) return undefined;
+  if (editStart < 8192 && looksBinary(newText.slice(0, 8192)) !== xml.problems.some((p) => p.kind === 'binary-content')) return undefined;
   if (xml.problems.some((p) => p.kind === 'binary-content' || p.kind === 'too-many-problems')) return undefined;
 
   const { offset: restart, stack } = restartPoint(xml, newText, editStart);
   const oldEls = xml.elements;
   const firstRemoved = firstIndexAtOrAfter(oldEls, restart);
-  // Old elements that start at or after the edit's end are candidates for synchronisation.
-  let candidate = firstIndexAtOrAfter(oldEls, editEnd);
   const top = stack.length > 0 ? stack[stack.length - 1] : null;
 
-  // The scanner appends new children to the open elements; collect them apart.
-  const savedChildren = stack.map((a) => a.children);
-  for (const a of stack) a.children = [];
+  // What the scanner may change on the open elements, to undo an attempt that found no
+  // synchronisation point. It appends new children to them: those are collected apart.
+  const saved = stack.map((a) => ({ children: a.children, end: a.end, endTagStart: a.endTagStart }));
+  const restore = (): void => {
+    stack.forEach((a, k) => {
+      a.children = saved[k].children;
+      a.end = saved[k].end;
+      a.endTagStart = saved[k].endTagStart;
+    });
+  };
 
-  let syncOld = -1;
-  let syncIndex = -1;
-  const result = scan(newText, {
-    from: restart,
-    openElements: stack,
-    stopAfter: editStart + insertedLength,
-    stopAt: (lt, open) => {
-      if (open.length !== stack.length) return false;
-      for (let k = 0; k < open.length; k++) if (open[k] !== stack[k]) return false;
-      const oldPos = lt - delta;
-      if (top && top.endTagStart === oldPos) {
-        syncOld = oldPos;
-        syncIndex = firstIndexAtOrAfter(oldEls, oldPos);
-        return true;
-      }
-      while (candidate < oldEls.length && oldEls[candidate].start < oldPos) candidate++;
-      if (candidate < oldEls.length && oldEls[candidate].start === oldPos && oldEls[candidate].parent === top) {
-        syncOld = oldPos;
-        syncIndex = candidate;
-        return true;
-      }
-      return false;
-    },
-  });
-  if (syncOld < 0) {
-    for (let k = 0; k < stack.length; k++) stack[k].children = savedChildren[k];
-    return undefined;
-  }
+  /** Scans `text` (the new text from `base` on); the sync point and the result, in new-text offsets. */
+  const attempt = (text: string, base: number): { syncOld: number; syncIndex: number; result: ScanResult } | undefined => {
+    for (const a of stack) a.children = [];
+    // Old elements that start at or after the edit's end are candidates for synchronisation.
+    let candidate = firstIndexAtOrAfter(oldEls, editEnd);
+    let syncOld = -1;
+    let syncIndex = -1;
+    const result = scan(text, {
+      from: restart,
+      base,
+      openElements: stack,
+      stopAfter: editStart + insertedLength,
+      stopAt: (lt, open) => {
+        if (open.length !== stack.length) return false;
+        for (let k = 0; k < open.length; k++) if (open[k] !== stack[k]) return false;
+        const oldPos = lt - delta;
+        if (top && top.endTagStart === oldPos) {
+          syncOld = oldPos;
+          syncIndex = firstIndexAtOrAfter(oldEls, oldPos);
+          return true;
+        }
+        while (candidate < oldEls.length && oldEls[candidate].start < oldPos) candidate++;
+        if (candidate < oldEls.length && oldEls[candidate].start === oldPos && oldEls[candidate].parent === top) {
+          syncOld = oldPos;
+          syncIndex = candidate;
+          return true;
+        }
+        return false;
+      },
+    });
+    if (syncOld < 0) {
+      restore();
+      return undefined;
+    }
+    return { syncOld, syncIndex, result };
+  };
+
+  let found: ReturnType<typeof attempt>;
+  const windowEnd = lineBreakAfter(newText, editStart + insertedLength + window);
+  if (windowEnd < newText.length) found = attempt(newText.slice(restart, windowEnd), restart);
+  const windowed = !!found;
+  if (!found) found = attempt(textOf(newText), 0);
+  if (!found) return undefined;
+  const { syncOld, syncIndex, result } = found;
 
   // Splice the elements.
   const removed = oldEls.slice(firstRemoved, syncIndex);
@@ -179,12 +211,12 @@ export function reparseRegion(xml: XmlDocument, newText: string, editStart: numb
 
   // Children of the open elements: before the region, the rescanned ones, after the region.
   for (let k = 0; k < stack.length; k++) {
-    const old = savedChildren[k];
+    const old = saved[k].children;
     const fresh = stack[k].children;
     const before = old.filter((c) => c.start < restart);
     const after = old.filter((c) => c.start >= syncOld + delta && !removed.includes(c));
     const merged = before.concat(fresh, after);
-    stack[k].children = merged.length > 0 ? merged : savedChildren[k].length === 0 ? savedChildren[k] : [];
+    stack[k].children = merged.length > 0 ? merged : old.length === 0 ? old : [];
   }
   if (stack.length === 0) {
     const before = xml.roots.filter((r) => r.start < restart && !removed.includes(r));
@@ -212,5 +244,12 @@ export function reparseRegion(xml: XmlDocument, newText: string, editStart: numb
   xml.problems = keepShift(xml.problems, result.problems);
   xml.comments = keepShift(xml.comments, result.comments);
   xml.length = newText.length;
-  return { removed, added, start: restart, end: regionEndNew };
+  return { removed, added, start: restart, end: regionEndNew, windowed };
+}
+
+/** Offset just after the first line break at or after `from` (the text's length when there is none nearby). */
+function lineBreakAfter(text: TextSource, from: number): number {
+  const limit = Math.min(text.length, from + 4096);
+  for (let i = Math.max(0, from); i < limit; i++) if (text.charCodeAt(i) === 10) return i + 1;
+  return text.length;
 }

@@ -1,4 +1,5 @@
 /** Offset <-> line/character conversion. Characters are UTF-16 code units, as in LSP. */
+import { textOf, type TextSource } from './pieceText';
 
 export interface Position {
   line: number;
@@ -15,10 +16,10 @@ export class LineIndex {
   readonly lineStarts: Uint32Array;
 
   constructor(
-    readonly text: string,
+    readonly text: TextSource,
     lineStarts?: Uint32Array,
   ) {
-    this.lineStarts = lineStarts ?? computeLineStarts(text);
+    this.lineStarts = lineStarts ?? computeLineStarts(textOf(text));
   }
 
   /**
@@ -26,7 +27,7 @@ export class LineIndex {
    * characters: the lines around the edit are recomputed, the others move by the change in
    * length (no pass over the whole text).
    */
-  update(newText: string, start: number, end: number, insertedLength: number): LineIndex {
+  update(newText: TextSource, start: number, end: number, insertedLength: number): LineIndex {
     const starts = this.lineStarts;
     const n = starts.length;
     const delta = insertedLength - (end - start);

@@ -126,6 +126,12 @@ export interface ScanOptions {
   stopAt?: (offset: number, openElements: readonly XmlElement[]) => boolean;
   stopAfter?: number;
   names?: NameTable;
+  /**
+   * The text is the document's text from this offset on (a window, for region re-parse): `from`,
+   * `stopAfter`, `stopAt` and every offset in the result are offsets of the document, and the
+   * start-of-file checks (byte-order mark, binary content) are skipped.
+   */
+  base?: number;
 }
 
 export interface ScanResult extends XmlDocument {
@@ -154,6 +160,7 @@ export function scan(text: string, options: ScanOptions = {}): ScanResult {
 
 class Scanner {
   private readonly len: number;
+  private readonly base: number;
   private pos: number;
   private readonly names: NameTable;
   private readonly table: AttributeTable;
@@ -174,21 +181,22 @@ class Scanner {
 
   constructor(private readonly text: string, private readonly options: ScanOptions) {
     this.len = text.length;
-    this.pos = options.from ?? 0;
+    this.base = options.base ?? 0;
+    this.pos = (options.from ?? 0) - this.base;
     this.names = options.names ?? sharedNames;
     this.table = new AttributeTable(this.names, 4096);
     this.stack = options.openElements ? [...options.openElements] : [];
   }
 
   run(): ScanResult {
-    const { text } = this;
-    if (this.pos === 0 && text.charCodeAt(0) === 0xfeff) this.pos = 1;
-    if (this.pos <= 1 && looksBinary(text)) {
+    const { text, base } = this;
+    if (base === 0 && this.pos === 0 && text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    if (base === 0 && this.pos <= 1 && looksBinary(text)) {
       this.problem('binary-content', 0, Math.min(this.len, 1), 'This file does not look like a text metabase (it contains NUL or control bytes); nothing was parsed.', 'error');
       return this.result(this.len);
     }
     const stopAt = this.options.stopAt;
-    const stopAfter = this.options.stopAfter ?? 0;
+    const stopAfter = (this.options.stopAfter ?? 0) - base;
     while (this.pos < this.len) {
       const lt = text.indexOf('<', this.pos);
       if (lt < 0) {
@@ -197,7 +205,7 @@ class Scanner {
         break;
       }
       if (lt > this.pos) this.checkText(this.pos, lt);
-      if (stopAt && lt >= stopAfter && stopAt(lt, this.stack)) {
+      if (stopAt && lt >= stopAfter && stopAt(lt + base, this.stack)) {
         this.stopped = lt;
         return this.result(lt);
       }
@@ -217,12 +225,33 @@ class Scanner {
   }
 
   private result(stoppedAt: number): ScanResult {
+    const base = this.base;
+    if (base !== 0) {
+      // Everything this scan made, from window offsets to document offsets (attributes are
+      // relative to their element and stay as they are).
+      for (const el of this.elements) {
+        el.start += base;
+        el.nameEnd += base;
+        el.startTagEnd += base;
+        if (el.endTagStart >= 0) el.endTagStart += base;
+        el.end += base;
+      }
+      for (const x of this.problems) {
+        x.start += base;
+        x.end += base;
+      }
+      for (const x of this.comments) {
+        x.start += base;
+        x.end += base;
+      }
+      stoppedAt += base;
+    }
     return {
       elements: this.elements,
       roots: this.roots,
       comments: this.comments,
       problems: this.problems,
-      length: this.len,
+      length: this.len + this.base,
       stoppedAt,
       openAtStop: this.stopped >= 0 ? [...this.stack] : [],
     };

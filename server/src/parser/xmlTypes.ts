@@ -10,6 +10,7 @@
  * an object per attribute cost more than the whole rest of the scan. `XmlElement.attributes`
  * and `findAttr` build short-lived objects on request.
  */
+import type { TextSource } from './pieceText';
 
 export interface XmlAttribute {
   /** Interned attribute name. */
@@ -28,7 +29,7 @@ export interface XmlAttribute {
  * Absolute offset just after an attribute: after its closing quote when there is one (a value
  * whose closing quote is missing ends where the scanner cut it), else after its value or name.
  */
-export function attributeEnd(text: string, elementStart: number, attr: XmlAttribute): number {
+export function attributeEnd(text: TextSource, elementStart: number, attr: XmlAttribute): number {
   if (attr.valueEnd < 0) return elementStart + attr.nameEnd;
   const end = elementStart + attr.valueEnd;
   return attr.quote && text.charCodeAt(end) === attr.quote ? end + 1 : end;

@@ -9,6 +9,7 @@
  */
 import type { XmlDocument, XmlElement } from '../parser/xmlTypes';
 import type { LineIndex } from '../parser/lineIndex';
+import type { TextSource } from '../parser/pieceText';
 
 const NEXT_LINE = 'iis6-metabase-disable-next-line';
 const FILE = 'iis6-metabase-disable';
@@ -24,7 +25,7 @@ interface Suppression {
 export class SuppressionFilter {
   private readonly entries: Suppression[] = [];
 
-  constructor(text: string, xml: XmlDocument, lines: LineIndex) {
+  constructor(text: TextSource, xml: XmlDocument, lines: LineIndex) {
     for (const c of xml.comments) {
       const body = text.slice(c.start + 4, Math.max(c.start + 4, c.end - 3)).trim();
       let directive: string | undefined;
