@@ -52,9 +52,9 @@ function lineAround(doc: MetabaseDocument, offset: number): { start: number; end
   const starts = doc.lines.lineStarts;
   const line = doc.lines.positionAt(offset).line;
   const start = starts[line];
-  let end = line + 1 < starts.length ? starts[line + 1] : doc.text.length;
-  if (end > start && doc.text.charCodeAt(end - 1) === 10) end--;
-  if (end > start && doc.text.charCodeAt(end - 1) === 13) end--;
+  let end = line + 1 < starts.length ? starts[line + 1] : doc.length;
+  if (end > start && doc.source.charCodeAt(end - 1) === 10) end--;
+  if (end > start && doc.source.charCodeAt(end - 1) === 13) end--;
   return { start, end };
 }
 
@@ -229,18 +229,19 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
   const options = doc.catalog.valueOptions(p);
   if (p.flags && p.flags.length > 0) {
     // Complete the flag under the cursor; the others stay.
-    const text = doc.text;
+    const text = doc.source;
+    const charAt = (i: number): string => text.slice(i, i + 1);
     let s = offset;
-    while (s > valueStart && text[s - 1] !== '|') s--;
+    while (s > valueStart && charAt(s - 1) !== '|') s--;
     let e = offset;
-    while (e < valueEnd && text[e] !== '|') e++;
+    while (e < valueEnd && charAt(e) !== '|') e++;
     const present = new Set(text.slice(valueStart, valueEnd).split('|').map((x) => x.trim().toLowerCase()));
     // The token without the blanks around it, but always around the cursor (LSP requires it):
     // in `t |` typed after a space, the edit replaces `t ` up to the cursor.
     let ts = s;
-    while (ts < offset && /\s/.test(text[ts])) ts++;
+    while (ts < offset && /\s/.test(charAt(ts))) ts++;
     let te = e;
-    while (te > offset && /\s/.test(text[te - 1])) te--;
+    while (te > offset && /\s/.test(charAt(te - 1))) te--;
     const tokenRange = doc.lines.range(ts, te);
     return options
       .filter((o) => !present.has(o.name.toLowerCase()) || text.slice(s, e).trim().toLowerCase() === o.name.toLowerCase())

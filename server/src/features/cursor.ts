@@ -32,7 +32,8 @@ function isNameChar(c: number): boolean {
 }
 
 export function cursorContext(doc: MetabaseDocument, offset: number): CursorContext {
-  const { text } = doc;
+  // Read through the pieces: hovering a big document just edited must not join its text.
+  const text = doc.source;
   const el = elementAt(doc, offset);
   const keyOf = (e: XmlElement): MetabaseKey | undefined => {
     for (let x: XmlElement | null = e; x; x = x.parent) {
