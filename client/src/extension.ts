@@ -92,14 +92,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       await vscode.commands.executeCommand('editor.action.referenceSearch.trigger');
     }),
     vscode.commands.registerCommand('iis6Metabase.refreshTree', () => tree.refresh()),
-    vscode.commands.registerCommand('iis6Metabase.showReferences', (uri: string, position: LspPosition, locations: Array<{ uri: string; range: LspRange }>) => {
+    // A pool's code lens: the references of the pool at `position` (the server's Find References,
+    // without the pool's own key), in the peek view.
+    vscode.commands.registerCommand('iis6Metabase.showReferences', async (uri: string, position: LspPosition, locations?: Array<{ uri: string; range: LspRange }>) => {
       const toRange = (r: LspRange) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-      return vscode.commands.executeCommand(
-        'editor.action.showReferences',
-        vscode.Uri.parse(uri),
-        new vscode.Position(position.line, position.character),
-        locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), toRange(l.range))),
-      );
+      const docUri = vscode.Uri.parse(uri);
+      const at = new vscode.Position(position.line, position.character);
+      const found = locations
+        ? locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri), toRange(l.range)))
+        : ((await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', docUri, at)) ?? []).filter((l) => !(l.uri.toString() === docUri.toString() && l.range.contains(at)));
+      return vscode.commands.executeCommand('editor.action.showReferences', docUri, at, found);
     }),
   );
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DocumentSymbol, TextEdit } from 'vscode-languageserver-types';
-import { MAX_SYMBOL_DEPTH } from '../../server/src/features/navigation';
+import { MAX_SYMBOL_DEPTH, poolReferences } from '../../server/src/features/navigation';
 import { metabase, parse, service, withCursor } from '../helpers';
 
 const ls = service();
@@ -114,10 +114,17 @@ describe('navigation', () => {
   });
 
   test('a code lens on each pool with its application count', () => {
-    const lenses = ls.getCodeLenses(parse(DOC, ls));
+    const doc = parse(DOC, ls);
+    const lenses = ls.getCodeLenses(doc);
     assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [
       [lineOf(DOC, '/LM/W3SVC/AppPools/DefaultAppPool'), 'no applications'],
       [lineOf(DOC, '/LM/W3SVC/AppPools/Web'), '2 applications'],
     ]);
+    // Clicking it looks up the references at the pool's name (the client asks Find References there).
+    const [uri, position] = lenses[1].command!.arguments as [string, { line: number; character: number }];
+    assert.equal(uri, doc.uri);
+    const refs = ls.findReferences(doc, position, false);
+    assert.deepEqual(refs.map((r) => r.range), poolReferences(doc, 'Web').map((r) => doc.lines.range(r.start, r.end)));
+    assert.ok(refs.length > 0);
   });
 });

@@ -81,7 +81,7 @@ export function poolReferences(doc: MetabaseDocument, pool: string): PoolReferen
   const m = doc.model;
   const wanted = pool.trim().toLowerCase();
   const refs: PoolReference[] = [];
-  for (const key of m.keys) {
+  for (const key of m.keysWith('AppPoolId')) {
     const attr = findAttr(key.element, 'AppPoolId');
     if (attr && attr.valueStart >= 0 && m.valueOf(key.element, attr).trim().toLowerCase() === wanted) {
       refs.push({ key, how: 'sets', start: key.element.start + attr.valueStart, end: key.element.start + attr.valueEnd });
@@ -235,13 +235,14 @@ export function getCodeLenses(doc: MetabaseDocument): CodeLens[] {
   for (const pool of m.pools().values()) {
     const apps = byPool.get(m.poolName(pool).toLowerCase()) ?? [];
     const range = doc.lines.range(pool.element.start, pool.element.nameEnd);
-    const refs = poolReferences(doc, m.poolName(pool)).map((r) => ({ uri: doc.uri, range: doc.lines.range(r.start, r.end) }));
+    // The references are looked up when the lens is clicked (at the pool's name): a pool of a
+    // 10,000-site file has thousands, and VS Code asks for lenses after every change.
     lenses.push({
       range,
       command: {
         title: apps.length === 0 ? 'no applications' : `${apps.length} application${apps.length === 1 ? '' : 's'}`,
         command: SHOW_REFERENCES_COMMAND,
-        arguments: [doc.uri, range.start, refs],
+        arguments: [doc.uri, doc.lines.positionAt(pool.element.start + 1)],
       },
     });
   }
