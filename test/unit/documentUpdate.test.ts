@@ -136,6 +136,36 @@ describe('incremental document updates validate like a fresh parse', () => {
   });
 });
 
+describe('a key that loses every ancestor', () => {
+  test('typing before /LM in a site\'s Location, then taking it back, re-links the tree like a fresh parse', () => {
+    const base = metabase(`<IIsWebService Location ="/LM/W3SVC" >
+</IIsWebService>
+<IIsWebServer Location ="/LM/W3SVC/1" AppPoolId="Shop" >
+</IIsWebServer>
+<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppRoot="/LM/W3SVC/1/ROOT" >
+</IIsWebVirtualDir>
+<IIsWebVirtualDir Location ="x/LM/W3SVC/1/ROOT/orphan" >
+</IIsWebVirtualDir>`);
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.doValidation(doc);
+    let text = base;
+    const at = base.indexOf('"/LM/W3SVC/1"') + 1;
+    for (const [insert, removed] of [
+      ['x', 0],
+      ['', 1],
+    ] as const) {
+      const range = { start: doc.lines.positionAt(at), end: doc.lines.positionAt(at + removed) };
+      doc = doc.update(doc.version + 1, [{ range, text: insert }]);
+      text = text.slice(0, at) + insert + text.slice(at + removed);
+      const fresh = ls.parse('file:///t/MetaBase.xml', doc.version, text);
+      // "x/lm/w3svc/1" has no key above it and adopts "x/lm/w3svc/1/root/orphan".
+      assert.deepEqual(modelShape(doc), modelShape(fresh), `"${insert}"`);
+      assert.deepEqual(ls.doValidation(doc), ls.doValidation(fresh), `"${insert}"`);
+    }
+    assert.equal(doc.model.keyAt('/LM/W3SVC/1/ROOT')?.parent?.location, '/LM/W3SVC/1');
+  });
+});
+
 describe('sites that share a Location', () => {
   test('when one of them moves away, the other takes the path and its bindings count', () => {
     const base = metabase(`<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" >

@@ -321,8 +321,8 @@ export class MetabaseModel {
   /**
    * After `gone` left and `fresh` came, links only the keys whose parent can have changed: the
    * new keys, the children of the keys that left, and the keys below a new key's path. Returns
-   * false (nothing done) where the answer is not local: a path that several keys share, or a new
-   * key with no parent (then the keys it may adopt are anywhere); linkAll does those.
+   * false (nothing done) where the answer is not local, a path that several keys share; linkAll
+   * does those.
    */
   private relink(gone: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): boolean {
     const owners = fresh.filter((f) => f.path !== '');
@@ -335,8 +335,6 @@ export class MetabaseModel {
       }
       return null;
     };
-    const parents = owners.map((f) => nearest(f.path));
-    if (parents.some((p) => p === null)) return false;
     // Unhook the keys that left; their children look for a new parent below.
     const goneSet = new Set(gone);
     const orphans: MetabaseKey[] = [];
@@ -352,19 +350,29 @@ export class MetabaseModel {
     const order = owners.map((_f, i) => i).sort((a, b) => owners[a].path.length - owners[b].path.length);
     for (const i of order) {
       const f = owners[i];
-      const parent = nearest(f.path)!;
+      const parent = nearest(f.path);
       f.parent = parent;
       f.children = [];
       const prefix = f.path === '/' ? '/' : f.path + '/';
-      const kept: MetabaseKey[] = [];
-      for (const c of parent.children) {
-        if (c.path.startsWith(prefix)) {
-          c.parent = f;
-          f.children.push(c);
-        } else kept.push(c);
+      if (parent) {
+        const kept: MetabaseKey[] = [];
+        for (const c of parent.children) {
+          if (c.path.startsWith(prefix)) {
+            c.parent = f;
+            f.children.push(c);
+          } else kept.push(c);
+        }
+        parent.children = kept;
+        insertByIndex(parent, f);
+      } else {
+        // No key above: the keys it adopts are other keys without a parent (one pass, in order).
+        for (const c of this.keys) {
+          if (c !== f && c.parent === null && c.path.startsWith(prefix) && this.byPath.get(c.path) === c) {
+            c.parent = f;
+            f.children.push(c);
+          }
+        }
       }
-      parent.children = kept;
-      insertByIndex(parent, f);
     }
     for (const c of orphans) {
       const parent = nearest(c.path);
