@@ -29,6 +29,8 @@ export class MetabaseKey {
   children: MetabaseKey[] = NO_KEYS;
   /** Slot for the validation cache (features/validation.ts). */
   findings: unknown = undefined;
+  /** Slot for the model: what this application inherits (MetabaseModel.appInfo), for one generation of the model. */
+  appInfoMemo: { generation: number; info: AppInfo } | undefined = undefined;
   /** Slot for the model: the ScriptMaps in effect here, for one generation of the model's ScriptMaps. */
   scriptMapsMemo: { generation: number; value: { from: MetabaseKey; maps: ScriptMap[] } | undefined } | undefined = undefined;
 
@@ -169,7 +171,8 @@ export class MetabaseModel {
   private readonly scriptMapsCache = new Map<MetabaseKey, ScriptMap[]>();
   /** Keys that set one of INDEXED_ATTRIBUTES, in document order. */
   private readonly withAttr = new Map<string, MetabaseKey[]>(INDEXED_ATTRIBUTES.map((n) => [n, []]));
-  private readonly appInfoCache = new Map<MetabaseKey, AppInfo>();
+  /** AppInfo memos (kept on the keys: a map lookup per application per rule cost more) older than this are stale. */
+  private appInfoGeneration = 0;
   private restrictionCache: { element: XmlElement; valueStart: number; valueEnd: number; raw: string; list: RestrictionEntry[] } | undefined;
   private has64Cache: boolean | undefined;
   private modeCache: IsolationMode | undefined;
@@ -433,7 +436,6 @@ export class MetabaseModel {
     for (const k of gone) {
       this.scriptMapsCache.delete(k);
       this.bindingsCache.delete(k);
-      this.appInfoCache.delete(k);
     }
     // Same paths and types in the same order: swap the new keys into the old ones' places.
     const structural = gone.length !== fresh.length || gone.some((g, i) => g.path !== fresh[i].path || g.keyType !== fresh[i].keyType);
@@ -447,8 +449,8 @@ export class MetabaseModel {
       // owns a path changes only at those paths.
       const touched = [...new Set([...gone, ...fresh].map((k) => k.path).filter((p) => p !== ''))];
       const under = (path: string): boolean => touched.some((t) => path === t || path.startsWith(t + '/'));
-      if (touched.length > 16) this.appInfoCache.clear();
-      else for (const k of [...this.appInfoCache.keys()]) if (under(k.path)) this.appInfoCache.delete(k);
+      if (touched.length > 16) this.appInfoGeneration++;
+      else for (const k of this.keys) if (k.appInfoMemo && under(k.path)) k.appInfoMemo = undefined;
       this.indexBindings(sharing.length > 0 ? [...fresh, ...sharing] : fresh);
     } else {
       this.indexBindings(sharing.length > 0 ? [...fresh, ...sharing] : fresh);
@@ -470,7 +472,7 @@ export class MetabaseModel {
       }
       // What applications inherit may have changed below the new keys.
       const drop = (k: MetabaseKey): void => {
-        this.appInfoCache.delete(k);
+        k.appInfoMemo = undefined;
         for (const c of k.children) drop(c);
       };
       for (const f of fresh) drop(f);
@@ -689,7 +691,8 @@ export class MetabaseModel {
    * ancestors changes (see applyChanges).
    */
   appInfo(app: MetabaseKey): AppInfo {
-    let info = this.appInfoCache.get(app);
+    const memo = app.appInfoMemo;
+    let info = memo && memo.generation === this.appInfoGeneration ? memo.info : undefined;
     if (!info) {
       const pool = this.poolIdOf(app);
       const maps = this.effectiveScriptMaps(app);
@@ -725,7 +728,7 @@ export class MetabaseModel {
         defaultDocWithoutAspx,
         kerberosOnly,
       };
-      this.appInfoCache.set(app, info);
+      app.appInfoMemo = { generation: this.appInfoGeneration, info };
     }
     return info;
   }
