@@ -28,6 +28,7 @@ function modelShape(doc: MetabaseDocument): unknown {
  */
 function run(base: string, edits: number, seed: number, pieces = false): number {
   const rnd = mulberry32(seed);
+  const probe = mulberry32(seed + 1000);
   let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
   ls.doValidation(doc); // builds the model and the cache that the updates carry along
   let version = 1;
@@ -62,6 +63,16 @@ function run(base: string, edits: number, seed: number, pieces = false): number 
       assert.deepEqual(ls.doValidation(doc), ls.doValidation(fresh), `edit ${n}: ${JSON.stringify(s)}`);
       assert.deepEqual(modelShape(doc), modelShape(fresh), `edit ${n}: model`);
       assert.deepEqual([...doc.lines.lineStarts], [...fresh.lines.lineStarts], `edit ${n}: lines`);
+      if (pieces && n % 20 === 0) {
+        // Features that read the text (through its pieces) answer like on the fresh parse.
+        const diagnostics = ls.doValidation(doc);
+        assert.deepEqual(ls.doCodeActions(doc, { start: { line: 0, character: 0 }, end: doc.lines.positionAt(doc.length) }, diagnostics), ls.doCodeActions(fresh, { start: { line: 0, character: 0 }, end: fresh.lines.positionAt(fresh.length) }, diagnostics), `edit ${n}: code actions`);
+        for (let k = 0; k < 10; k++) {
+          const p = doc.lines.positionAt(Math.floor(probe() * doc.length));
+          assert.deepEqual(ls.doHover(doc, p), ls.doHover(fresh, p), `edit ${n}: hover`);
+          assert.deepEqual(ls.doComplete(doc, p), ls.doComplete(fresh, p), `edit ${n}: completion`);
+        }
+      }
     }
   }
   } finally {

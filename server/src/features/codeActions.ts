@@ -102,9 +102,9 @@ const FIXERS: Record<string, Fixer> = {
     // Create the pool, in IIS's layout, after the last pool (or the pool container).
     const anchor = [...m.pools().values()].pop() ?? m.keyAt(APP_POOLS_PATH);
     if (anchor) {
-      const nl = lineEnding(f.doc.text);
+      const nl = lineEnding(f.doc.source);
       const at = afterKey(f.doc, anchor);
-      const lead = at > 0 && f.doc.text[at - 1] !== '\n' ? nl : '';
+      const lead = at > 0 && f.doc.source.charCodeAt(at - 1) !== 10 ? nl : '';
       const text = lead + renderKey('IIsApplicationPool', `/LM/W3SVC/AppPools/${pool}`, INSTALL_POOL_DEFAULTS, nl);
       out.push(...action(f, `Create application pool "${pool}"`, [{ start: at, end: at, newText: text }], true));
     }

@@ -39,6 +39,20 @@ export function setJoinListener(listener: ((chars: number) => void) | undefined)
   onJoin = listener;
 }
 
+/** Index of the first `code` at or after `from` (-1 when there is none), without joining pieces. */
+export function indexOfCode(text: TextSource, code: number, from = 0): number {
+  if (typeof text === 'string') return text.indexOf(String.fromCharCode(code), from);
+  for (let i = Math.max(0, from); i < text.length; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
+}
+
+/** Index of the last `code` at or before `from` (-1 when there is none), without joining pieces. */
+export function lastIndexOfCode(text: TextSource, code: number, from: number): number {
+  if (typeof text === 'string') return text.lastIndexOf(String.fromCharCode(code), from);
+  for (let i = Math.min(from, text.length - 1); i >= 0; i--) if (text.charCodeAt(i) === code) return i;
+  return -1;
+}
+
 /** The text as one string (joins the pieces of a PieceText, once). */
 export function textOf(source: TextSource): string {
   return typeof source === 'string' ? source : source.toString();
