@@ -228,16 +228,38 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
 export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string) => boolean): Finding[] {
   const steps = findingSteps(doc, enabled);
   for (let r = steps.next(); !r.done; r = steps.next());
-  return steps.findings;
+  const all = [...steps.findings];
+  for (const key of steps.keyed) {
+    for (const f of cachedOf(key)) if (enabled(f.rule)) all.push(absolute(key, f));
+  }
+  return all;
+}
+
+/** The order of diagnostics: by start, then end, then rule id. */
+function compareFindings(a: { start: number; end: number; rule: string }, b: { start: number; end: number; rule: string }): number {
+  return a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/** A key's stored findings (after findingSteps filled them). */
+function cachedOf(key: MetabaseKey): CachedFinding[] {
+  return (key.findings as { list: CachedFinding[] }).list;
+}
+
+function absolute(key: MetabaseKey, f: CachedFinding): Finding {
+  const at = key.element.start;
+  return { rule: f.rule, start: at + f.start, end: at + f.end, message: f.message, key, property: f.property, data: f.data, tags: f.tags, severity: f.severity };
 }
 
 /**
  * The same work as collectFindings cut into steps (each document rule, then the keys in batches),
  * so a huge document can be validated between other requests (validateInSlices).
  */
-function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, batch = Number.MAX_SAFE_INTEGER): Iterator<void> & { findings: Finding[] } {
+function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, batch = Number.MAX_SAFE_INTEGER): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[] } {
   const model = doc.model;
+  /** Findings of the document rules. */
   const findings: Finding[] = [];
+  /** Keys with stored findings, in document order (their findings are made absolute only when shown: finish). */
+  const keyed: MetabaseKey[] = [];
   let current = '';
   let usedLines = false;
   const ctx = makeContext(
@@ -287,22 +309,17 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
           current = rule.meta.id;
           rule.checkKey!(keyCtx, key);
         }
-        list = fresh;
+        // In diagnostic order (stable: equal ones keep the rules' order).
+        list = fresh.length > 1 ? fresh.sort(compareFindings) : fresh;
         keyCache.store(key, list);
       }
       return list;
     };
-    const collect = (key: MetabaseKey, list: CachedFinding[]): void => {
-      const at = key.element.start;
-      for (const f of list) {
-        if (!enabled(f.rule)) continue;
-        findings.push({ rule: f.rule, start: at + f.start, end: at + f.end, message: f.message, key, property: f.property, data: f.data, tags: f.tags, severity: f.severity });
-      }
-    };
     const shortcut = keyCache.shortcut(model);
     if (shortcut) {
       for (const key of shortcut.check) checked(key);
-      for (const key of shortcut.flagged) collect(key, checked(key));
+      for (const key of shortcut.flagged) if (checked(key).length > 0) keyed.push(key);
+      keyed.sort((a, b) => a.index - b.index);
       return;
     }
     keyCache.setComplete(false);
@@ -311,11 +328,11 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
       const key = keys[i];
       const list = checked(key);
       if (i % batch === batch - 1) yield;
-      if (list.length > 0) collect(key, list);
+      if (list.length > 0) keyed.push(key);
     }
     keyCache.setComplete(true);
   }
-  return Object.assign(steps(), { findings });
+  return Object.assign(steps(), { findings, keyed });
 }
 
 function detachData(data: Record<string, unknown>): Record<string, unknown> {
@@ -353,7 +370,9 @@ export function toDiagnostic(doc: MetabaseDocument, f: Finding, severity: Severi
 
 export function validate(doc: MetabaseDocument, settings: ValidationSettings = {}): ValidationResult {
   const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
-  return finish(doc, collectFindings(doc, enabled), settings);
+  const steps = findingSteps(doc, enabled);
+  for (let r = steps.next(); !r.done; r = steps.next());
+  return finish(doc, steps.findings, steps.keyed, settings, enabled);
 }
 
 /**
@@ -367,20 +386,79 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
     await pause();
     if (!stillWanted()) return undefined;
   }
-  return finish(doc, steps.findings, settings);
+  return finish(doc, steps.findings, steps.keyed, settings, enabled);
 }
 
-function finish(doc: MetabaseDocument, findings: Finding[], settings: ValidationSettings): ValidationResult {
+/**
+ * The diagnostics: the document rules' findings and the keys' findings merged in diagnostic order
+ * (the keys' are in that order already, key after key), filtered by severity settings and
+ * suppression comments, cut at maxDiagnostics. A key's finding becomes an object with absolute
+ * offsets only when it is shown: at 10,000 sites most of them are counted, not shown.
+ */
+function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly MetabaseKey[], settings: ValidationSettings, enabled: (ruleId: string) => boolean): ValidationResult {
   const filter = new SuppressionFilter(doc.source, doc.xml, doc.lines);
-  const kept: Array<{ f: Finding; sev: Severity }> = [];
-  for (const f of findings) {
-    const sev = severityOf(f.rule, f, settings);
-    if (sev === 'off') continue;
-    if (!filter.isEmpty && filter.suppressed(f.rule, f.start)) continue;
-    kept.push({ f, sev });
-  }
-  kept.sort((a, b) => a.f.start - b.f.start || a.f.end - b.f.end || (a.f.rule < b.f.rule ? -1 : a.f.rule > b.f.rule ? 1 : 0));
   const max = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
-  const shown = kept.slice(0, max);
-  return { diagnostics: shown.map(({ f, sev }) => toDiagnostic(doc, f, sev)), truncated: kept.length - shown.length };
+  const shown: Diagnostic[] = [];
+  let total = 0;
+  const consider = (f: { rule: string; start: number; severity?: Severity }, make: () => Finding): void => {
+    const sev = severityOf(f.rule, f as Finding, settings);
+    if (sev === 'off') return;
+    if (!filter.isEmpty && filter.suppressed(f.rule, f.start)) return;
+    total++;
+    if (shown.length < max) shown.push(toDiagnostic(doc, make(), sev));
+  };
+  const docs = [...docFindings].sort(compareFindings);
+  // The keys' findings one after the other, with absolute offsets (no object per finding).
+  const cur = { rule: '', start: 0, end: 0, severity: undefined as Severity | undefined };
+  let k = 0;
+  let i = -1;
+  let list: CachedFinding[] = [];
+  const advance = (): boolean => {
+    for (;;) {
+      if (++i >= list.length) {
+        if (k >= keyed.length) return false;
+        list = cachedOf(keyed[k++]);
+        i = -1;
+        continue;
+      }
+      const f = list[i];
+      if (!enabled(f.rule)) continue;
+      const at = keyed[k - 1].element.start;
+      const start = at + f.start;
+      const end = at + f.end;
+      // Keys in document order give findings in diagnostic order, unless keys overlap (a key
+      // nested in another, in a broken file): then sort them all as they come.
+      if (cur.rule !== '' && (start - cur.start || end - cur.end || (f.rule < cur.rule ? -1 : 0)) < 0) throw new OutOfOrder();
+      cur.rule = f.rule;
+      cur.start = start;
+      cur.end = end;
+      cur.severity = f.severity;
+      return true;
+    }
+  };
+  try {
+    let more = advance();
+    let d = 0;
+    while (d < docs.length || more) {
+      if (more && (d >= docs.length || compareFindings(docs[d], cur) > 0)) {
+        const key = keyed[k - 1];
+        const f = list[i];
+        consider(cur, () => absolute(key, f));
+        more = advance();
+      } else {
+        const f = docs[d++];
+        consider(f, () => f);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof OutOfOrder)) throw err;
+    shown.length = 0;
+    total = 0;
+    const all = [...docFindings];
+    for (const key of keyed) for (const f of cachedOf(key)) if (enabled(f.rule)) all.push(absolute(key, f));
+    for (const f of all.sort(compareFindings)) consider(f, () => f);
+  }
+  return { diagnostics: shown, truncated: total - shown.length };
 }
+
+class OutOfOrder extends Error {}
