@@ -423,9 +423,18 @@ export class MetabaseModel {
     }
     this.unindexBindings(sharing.length > 0 ? [...gone, ...sharing] : gone);
     for (const k of gone) this.unregister(k);
-    if (gone.length > 0) {
-      const goneSet = new Set(gone);
-      for (const [name, list] of this.withAttr) this.withAttr.set(name, list.filter((k) => !goneSet.has(k)));
+    // Out of the indexes of keys by attribute (each in document order: found by binary search).
+    for (const g of gone) {
+      for (const list of this.withAttr.values()) {
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (list[mid].index < g.index) lo = mid + 1;
+          else hi = mid;
+        }
+        if (list[lo] === g) list.splice(lo, 1);
+      }
     }
     this.keys.splice(at, gone.length, ...fresh);
     for (let i = at; i < this.keys.length; i++) this.keys[i].index = i;
