@@ -14,6 +14,7 @@ import { XmlElement } from '../../server/src/parser/xmlTypes';
 import { allRules } from '../../server/src/rules/registry';
 import type { Rule } from '../../server/src/rules/ruleTypes';
 import { fixturesDir, metabase, repoRoot, service } from '../helpers';
+import { generateMetabase } from '../../bench/gen-metabase';
 
 const FILES = [
   path.join(repoRoot, 'examples', 'MetaBase.xml'),
@@ -192,4 +193,28 @@ describe('findings are reused when nothing a rule reads changed', () => {
       counted.forEach((r, i) => (r.check = originals[i]));
     }
   });
+});
+
+describe('the cap on diagnostics', () => {
+  // 40 generated sites (bench/), half of them with a mistake: findings on many keys, from key
+  // rules and document rules.
+  const text = generateMetabase({ sites: 40, seed: 3, mistakes: 0.5 });
+  const cases: Array<[string, string, Record<string, 'off'>]> = [
+    ['every rule on', text, {}],
+    ['a rule turned off', text, { 'invalid-value': 'off' }],
+    ['a suppression comment', text.replace('<MBProperty>', '<MBProperty>\n<!-- iis6-metabase-disable approot-mismatch -->'), {}],
+  ];
+  for (const [name, doc, rules] of cases) {
+    test(`shows the first ones in order and counts the rest: ${name}`, () => {
+      const all = service({ rules, maxDiagnostics: 100000 });
+      const full = all.validate(all.parse('file:///t/MetaBase.xml', 1, doc));
+      assert.ok(full.diagnostics.length > 20, `${full.diagnostics.length} diagnostics`);
+      for (let max = 1; max < full.diagnostics.length; max += 3) {
+        const capped = service({ rules, maxDiagnostics: max });
+        const cut = capped.validate(capped.parse('file:///t/MetaBase.xml', 1, doc));
+        assert.deepEqual(cut.diagnostics, full.diagnostics.slice(0, max), `cap ${max}`);
+        assert.equal(cut.truncated, full.diagnostics.length - max, `cap ${max}`);
+      }
+    });
+  }
 });

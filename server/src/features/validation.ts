@@ -436,10 +436,19 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
       return true;
     }
   };
+  // With no rule turned off and no suppression comment, every finding counts: once the cap is
+  // reached the rest are counted by list lengths, not visited.
+  const countable = filter.isEmpty && !Object.values(settings.rules ?? {}).includes('off');
   try {
     let more = advance();
     let d = 0;
     while (d < docs.length || more) {
+      if (countable && shown.length >= max) {
+        let rest = docs.length - d + (more ? list.length - i : 0);
+        for (let n = k; n < keyed.length; n++) rest += cachedOf(keyed[n]).length;
+        total += rest;
+        break;
+      }
       if (more && (d >= docs.length || compareFindings(docs[d], cur) > 0)) {
         const key = keyed[k - 1];
         const f = list[i];
