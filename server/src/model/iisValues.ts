@@ -43,22 +43,33 @@ export interface Binding {
 export type BindingParse = { ok: true; binding: Binding } | { ok: false; entry: ValueEntry; problem: string };
 
 /** `IP:Port:HostHeader` (ServerBindings) or `IP:Port:` (SecureBindings). */
+const PORT = /^\d{1,5}$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const BLANK = /\s/;
+
 export function parseBindings(raw: string): BindingParse[] {
   return multiszEntries(raw).map((entry): BindingParse => {
-    const parts = entry.text.split(':');
-    if (parts.length !== 3) {
-      return { ok: false, entry, problem: `"${entry.text}" is not IP:Port:HostHeader (it needs exactly two colons; leave a part empty, as in ":80:")` };
+    const text = entry.text;
+    // Two colons, found without splitting (10,000 sites: this runs for each of them).
+    const c1 = text.indexOf(':');
+    const c2 = c1 < 0 ? -1 : text.indexOf(':', c1 + 1);
+    if (c2 < 0 || text.indexOf(':', c2 + 1) >= 0) {
+      return { ok: false, entry, problem: `"${text}" is not IP:Port:HostHeader (it needs exactly two colons; leave a part empty, as in ":80:")` };
     }
     // IIS writes bindings without blanks; a blank inside a part makes a different (broken) binding.
-    const [ip, portText, host] = parts;
-    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      return { ok: false, entry, problem: `"${entry.text}" has no valid port between 1 and 65535 ("${portText}")` };
+    const ip = text.slice(0, c1);
+    const portText = text.slice(c1 + 1, c2);
+    const host = text.slice(c2 + 1);
+    const port = PORT.test(portText) ? Number(portText) : 0;
+    if (port < 1 || port > 65535) {
+      return { ok: false, entry, problem: `"${text}" has no valid port between 1 and 65535 ("${portText}")` };
     }
-    if (ip !== '' && !/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
-      return { ok: false, entry, problem: `"${entry.text}" has "${ip}" where an IPv4 address (or nothing, for all unassigned addresses) belongs` };
+    if (ip !== '' && !IPV4.test(ip)) {
+      return { ok: false, entry, problem: `"${text}" has "${ip}" where an IPv4 address (or nothing, for all unassigned addresses) belongs` };
     }
-    if (/\s/.test(host) || /\s/.test(ip)) return { ok: false, entry, problem: `"${entry.text}" contains a blank; each binding goes on its own line, written without spaces` };
-    return { ok: true, binding: { ip, port: Number(portText), host: host.toLowerCase(), id: `${ip}:${Number(portText)}:${host.toLowerCase()}`, entry } };
+    if (BLANK.test(host) || BLANK.test(ip)) return { ok: false, entry, problem: `"${text}" contains a blank; each binding goes on its own line, written without spaces` };
+    const lower = host.toLowerCase();
+    return { ok: true, binding: { ip, port, host: lower, id: `${ip}:${port}:${lower}`, entry } };
   });
 }
 

@@ -29,6 +29,13 @@ export class MetabaseKey {
   children: MetabaseKey[] = NO_KEYS;
   /** Slot for the validation cache (features/validation.ts). */
   findings: unknown = undefined;
+  /**
+   * Slots for the model: the key's own ScriptMaps and bindings, parsed once (a key's element never
+   * changes: an edit makes a new key). Slots, not maps: a map keyed by 46,000 fresh objects first
+   * has to give each of them an identity hash.
+   */
+  ownScriptMapsMemo: ScriptMap[] | undefined = undefined;
+  bindingsMemo: { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] } | undefined = undefined;
   /** Slot for the model: what this application inherits (MetabaseModel.appInfo), for one generation of the model. */
   appInfoMemo: { generation: number; info: AppInfo } | undefined = undefined;
   /** Slot for the model: the ScriptMaps in effect here, for one generation of the model's ScriptMaps. */
@@ -168,7 +175,6 @@ export class MetabaseModel {
   private appsByPoolCache: Map<string, MetabaseKey[]> | undefined;
   private bindingIndexes: Partial<Record<'ServerBindings' | 'SecureBindings', Map<string, MetabaseKey[]>>> = {};
   private appsCache: MetabaseKey[] | undefined;
-  private readonly scriptMapsCache = new Map<MetabaseKey, ScriptMap[]>();
   /** Keys that set one of INDEXED_ATTRIBUTES, in document order. */
   private readonly withAttr = new Map<string, MetabaseKey[]>(INDEXED_ATTRIBUTES.map((n) => [n, []]));
   /** AppInfo memos (kept on the keys: a map lookup per application per rule cost more) older than this are stale. */
@@ -176,7 +182,6 @@ export class MetabaseModel {
   private restrictionCache: { element: XmlElement; valueStart: number; valueEnd: number; raw: string; list: RestrictionEntry[] } | undefined;
   private has64Cache: boolean | undefined;
   private modeCache: IsolationMode | undefined;
-  private readonly bindingsCache = new Map<MetabaseKey, { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] }>();
 
   constructor(
     /** The text (pieces, after edits: parser/pieceText.ts). */
@@ -441,10 +446,6 @@ export class MetabaseModel {
     for (const k of fresh) {
       this.register(k);
       this.indexAttributes(k);
-    }
-    for (const k of gone) {
-      this.scriptMapsCache.delete(k);
-      this.bindingsCache.delete(k);
     }
     // Same paths and types in the same order: swap the new keys into the old ones' places.
     const structural = gone.length !== fresh.length || gone.some((g, i) => g.path !== fresh[i].path || g.keyType !== fresh[i].keyType);
@@ -744,7 +745,7 @@ export class MetabaseModel {
 
   /** The ScriptMaps a key sets itself, parsed once. */
   ownScriptMaps(key: MetabaseKey): ScriptMap[] | undefined {
-    const cached = this.scriptMapsCache.get(key);
+    const cached = key.ownScriptMapsMemo;
     if (cached) return cached;
     const attr = findAttr(key.element, 'ScriptMaps');
     if (!attr) return undefined;
@@ -774,14 +775,13 @@ export class MetabaseModel {
         bucket.push({ raw, maps });
       }
     } else maps = [];
-    this.scriptMapsCache.set(key, maps);
+    key.ownScriptMapsMemo = maps;
     return maps;
   }
 
   /** ServerBindings or SecureBindings of a site, parsed once per key. */
   bindings(key: MetabaseKey, name: 'ServerBindings' | 'SecureBindings'): BindingParse[] {
-    let entry = this.bindingsCache.get(key);
-    if (!entry) this.bindingsCache.set(key, (entry = {}));
+    const entry = (key.bindingsMemo ??= {});
     return (entry[name] ??= ((attr) => (attr ? parseBindings(detach(rawValue(this, key, attr))) : []))(findAttr(key.element, name)));
   }
 
