@@ -241,14 +241,7 @@ export class MetabaseModel {
     for (const list of this.withAttr.values()) {
       if ((has & (1 << bit++)) === 0) continue;
       // Keep document order (binary search on the current indices).
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (list[mid].index < key.index) lo = mid + 1;
-        else hi = mid;
-      }
-      list.splice(lo, 0, key);
+      list.splice(positionByIndex(list, key.index), 0, key);
     }
   }
 
@@ -431,14 +424,8 @@ export class MetabaseModel {
     // Out of the indexes of keys by attribute (each in document order: found by binary search).
     for (const g of gone) {
       for (const list of this.withAttr.values()) {
-        let lo = 0;
-        let hi = list.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (list[mid].index < g.index) lo = mid + 1;
-          else hi = mid;
-        }
-        if (list[lo] === g) list.splice(lo, 1);
+        const at = positionByIndex(list, g.index);
+        if (list[at] === g) list.splice(at, 1);
       }
     }
     this.keys.splice(at, gone.length, ...fresh);
@@ -982,19 +969,20 @@ function changedProperties(oldText: TextSource, text: TextSource, removed: reado
   return changed;
 }
 
-/** Adds `child` to `parent.children`, kept in document order. */
-function insertByIndex(parent: MetabaseKey, child: MetabaseKey): void {
-  if (parent.children.length === 0) {
-    parent.children = [child];
-    return;
-  }
-  const list = parent.children;
+/** Where a key with `index` goes in `list` (keys in document order): the first place not before it. */
+function positionByIndex(list: readonly MetabaseKey[], index: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid].index < child.index) lo = mid + 1;
+    if (list[mid].index < index) lo = mid + 1;
     else hi = mid;
   }
-  list.splice(lo, 0, child);
+  return lo;
+}
+
+/** Adds `child` to `parent.children`, kept in document order. */
+function insertByIndex(parent: MetabaseKey, child: MetabaseKey): void {
+  if (parent.children.length === 0) parent.children = [child];
+  else parent.children.splice(positionByIndex(parent.children, child.index), 0, child);
 }
