@@ -7,6 +7,7 @@ import { schemaData } from '../data/schemaData.generated';
 import { keyTypeDocs, propertyDocs, type KeyTypeDoc, type PropertyDoc } from '../data/docs';
 import type { LoadedSchema } from './mbschemaLoader';
 import { suggest } from './suggest';
+import { detach } from '../util/detach';
 import type { KeyTypeData, PropertyData, PropertyLevel, SchemaData } from './types';
 
 /**
@@ -155,16 +156,40 @@ export class SchemaCatalog {
     return [];
   }
 
+  /**
+   * Near names, each list worked out once per (key type, name): a file that is not a metabase
+   * (MBSchema.xml itself, 261 KB) has thousands of unknown attributes with a few dozen names, and
+   * comparing each with 507 property names took 3.4 s.
+   */
+  private readonly suggestions = new Map<string, string[]>();
+
   suggestProperties(name: string, keyType?: string): string[] {
-    const exactCase = this.propertyIgnoringCase(name);
-    if (exactCase) return [exactCase.name];
-    const pool = keyType && this.keyTypes.has(keyType) ? this.propertiesOf(keyType).map((p) => p.name) : [...this.properties.keys()];
-    const near = suggest(name, pool);
-    return near.length > 0 || !keyType ? near : suggest(name, this.properties.keys());
+    const memo = `${keyType ?? ''}\u0000${name}`;
+    let found = this.suggestions.get(memo);
+    if (!found) {
+      const exactCase = this.propertyIgnoringCase(name);
+      if (exactCase) found = [exactCase.name];
+      else {
+        const pool = keyType && this.keyTypes.has(keyType) ? this.propertiesOf(keyType).map((p) => p.name) : [...this.properties.keys()];
+        const near = suggest(name, pool);
+        found = near.length > 0 || !keyType ? near : suggest(name, this.properties.keys());
+      }
+      this.remember(memo, found);
+    }
+    return [...found];
   }
 
   suggestKeyTypes(name: string): string[] {
-    return suggest(name, this.allKeyTypeNames());
+    const memo = `\u0001${name}`;
+    let found = this.suggestions.get(memo);
+    if (!found) this.remember(memo, (found = suggest(name, this.allKeyTypeNames())));
+    return [...found];
+  }
+
+  private remember(memo: string, found: string[]): void {
+    if (this.suggestions.size >= 10000) this.suggestions.clear();
+    // (Detached: the names come from a document's text, which the catalog outlives.)
+    this.suggestions.set(detach(memo), found.map(detach));
   }
 
   /** A new catalog that also knows the definitions of a user's MBSchema.xml. */
