@@ -224,17 +224,6 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
   };
 }
 
-/** All findings of the enabled rules, reusing (and filling) the document's key-rule cache. */
-export function collectFindings(doc: MetabaseDocument, enabled: (ruleId: string) => boolean): Finding[] {
-  const steps = findingSteps(doc, enabled);
-  for (let r = steps.next(); !r.done; r = steps.next());
-  const all = [...steps.findings];
-  for (const key of steps.keyed) {
-    for (const f of cachedOf(key)) if (enabled(f.rule)) all.push(absolute(key, f));
-  }
-  return all;
-}
-
 /** The order of diagnostics: by start, then end, then rule id. */
 function compareFindings(a: { start: number; end: number; rule: string }, b: { start: number; end: number; rule: string }): number {
   return a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
@@ -251,8 +240,10 @@ function absolute(key: MetabaseKey, f: CachedFinding): Finding {
 }
 
 /**
- * The same work as collectFindings cut into steps (each document rule, then the keys in batches),
- * so a huge document can be validated between other requests (validateInSlices).
+ * The findings of the enabled rules, reusing (and filling) the document's caches, in steps (each
+ * document rule, then the keys in batches), so a huge document can be validated between other
+ * requests (validateInSlices). The document rules' findings come as objects; the keys' stay
+ * stored on the keys, listed in document order.
  */
 function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, batch = Number.MAX_SAFE_INTEGER): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[] } {
   const model = doc.model;
