@@ -175,6 +175,21 @@ describe('a key that loses every ancestor', () => {
     }
     assert.equal(doc.model.keyAt('/LM/W3SVC/1/ROOT')?.parent?.location, '/LM/W3SVC/1');
   });
+
+  test('pasting a key and its child, both with no key above them, links the child once', () => {
+    const base = metabase(`<IIsWebService Location ="/LM/W3SVC" >
+</IIsWebService>`);
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.doValidation(doc);
+    const paste = `<IIsWebServer Location ="/Q/1" >\n</IIsWebServer>\n<IIsWebVirtualDir Location ="/Q/1/ROOT" >\n</IIsWebVirtualDir>\n<IIsWebVirtualDir Location ="/Q/1/ROOT/app" >\n</IIsWebVirtualDir>\n`;
+    const at = base.indexOf('</MBProperty>');
+    const pos = doc.lines.positionAt(at);
+    doc = doc.update(2, [{ range: { start: pos, end: pos }, text: paste }]);
+    const text = base.slice(0, at) + paste + base.slice(at);
+    assert.equal(doc.lastUpdate?.incremental, true);
+    assert.deepEqual(modelShape(doc), modelShape(ls.parse('file:///t/MetaBase.xml', 2, text)));
+    assert.deepEqual(ls.doValidation(doc), ls.doValidation(ls.parse('file:///t/MetaBase.xml', 2, text)));
+  });
 });
 
 describe('sites that share a Location', () => {

@@ -348,6 +348,7 @@ export class MetabaseModel {
       }
     }
     // New keys, shallow ones first: each adopts the keys below its path that its parent held.
+    const freshOwners = new Set(owners);
     const order = owners.map((_f, i) => i).sort((a, b) => owners[a].path.length - owners[b].path.length);
     for (const i of order) {
       const f = owners[i];
@@ -366,9 +367,10 @@ export class MetabaseModel {
         parent.children = kept;
         insertByIndex(parent, f);
       } else {
-        // No key above: the keys it adopts are other keys without a parent (one pass, in order).
+        // No key above: the keys it adopts are other keys without a parent (one pass, in order),
+        // new ones aside (they are linked in their turn, below the shallower new keys).
         for (const c of this.keys) {
-          if (c !== f && c.parent === null && c.path.startsWith(prefix) && this.byPath.get(c.path) === c) {
+          if (c.parent === null && !freshOwners.has(c) && c.path.startsWith(prefix) && this.byPath.get(c.path) === c) {
             c.parent = f;
             f.children.push(c);
           }
