@@ -192,6 +192,73 @@ describe('a key that loses every ancestor', () => {
   });
 });
 
+describe('structural edits at random', () => {
+  /**
+   * Edits that move keys in the tree: characters typed into or deleted from Locations (at their
+   * start too, where the key loses every ancestor), and blocks of whole keys cut, or copied with
+   * their paths renamed to somewhere else (under a key, under nothing, onto a path in use).
+   */
+  function structural(base: string, edits: number, seed: number): void {
+    const rnd = mulberry32(seed);
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.doValidation(doc);
+    let text = base;
+    const apply = (start: number, end: number, insert: string, what: string): void => {
+      const range = { start: doc.lines.positionAt(start), end: doc.lines.positionAt(end) };
+      const [a, b] = [doc.offsetAt(range.start), doc.offsetAt(range.end)];
+      doc = doc.update(doc.version + 1, [{ range, text: insert }]);
+      text = text.slice(0, a) + insert + text.slice(b);
+      const fresh = ls.parse('file:///t/MetaBase.xml', doc.version, text);
+      assert.deepEqual(modelShape(doc), modelShape(fresh), `${what}: model`);
+      assert.deepEqual(ls.doValidation(doc), ls.doValidation(fresh), `${what}: diagnostics`);
+    };
+    for (let n = 0; n < edits; n++) {
+      const locations = [...text.matchAll(/Location ="([^"]*)"/g)];
+      const keyStarts = [...text.matchAll(/^<IIs\w+/gm)].map((m) => m.index!);
+      const kind = rnd();
+      if (kind < 0.5 && locations.length > 0) {
+        const m = locations[Math.floor(rnd() * locations.length)];
+        const valueStart = m.index! + 'Location ="'.length;
+        const at = valueStart + Math.floor(rnd() * (m[1].length + 1));
+        if (rnd() < 0.6) apply(at, at, ['x', '/', 'Q', '1'][Math.floor(rnd() * 4)], `edit ${n}: type in ${m[1]}`);
+        else if (at < valueStart + m[1].length) apply(at, at + 1, '', `edit ${n}: delete in ${m[1]}`);
+      } else if (keyStarts.length > 2) {
+        // A block of 1 to 4 whole keys.
+        const i = Math.floor(rnd() * (keyStarts.length - 1));
+        const j = Math.min(keyStarts.length - 1, i + 1 + Math.floor(rnd() * 4));
+        const block = text.slice(keyStarts[i], keyStarts[j]);
+        if (kind < 0.7) apply(keyStarts[i], keyStarts[j], '', `edit ${n}: cut ${j - i} keys`);
+        else {
+          const target = ['/LM/W3SVC/7', `/Q${n}`, '/LM/W3SVC/1/ROOT/copy', '/LM/W3SVC/1'][Math.floor(rnd() * 4)];
+          // Every Location of the block moves below the target, keeping what follows its third
+          // segment (a site's /ROOT, /Filters...).
+          const moved = block.replace(/Location ="([^"]*)"/g, (_m, v: string) => `Location ="${[target, ...v.split('/').slice(4)].join('/')}"`);
+          const at = keyStarts[Math.floor(rnd() * keyStarts.length)];
+          apply(at, at, moved, `edit ${n}: paste ${j - i} keys under ${target}`);
+        }
+      }
+    }
+  }
+
+  test('300 on the example', () => {
+    structural(readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8'), 300, 21);
+  });
+
+  test('300 on the example, as pieces through a window', () => {
+    const saved = [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow];
+    [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow] = [0, 400];
+    try {
+      structural(readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8'), 300, 22);
+    } finally {
+      [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow] = saved;
+    }
+  });
+
+  test('200 on a file where sites share bindings and Locations', () => {
+    structural(readFileSync(path.join(fixturesDir, 'misconfigs', '17-duplicate-binding.xml'), 'utf8'), 200, 23);
+  });
+});
+
 describe('sites that share a Location', () => {
   test('when one of them moves away, the other takes the path and its bindings count', () => {
     const base = metabase(`<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" >
