@@ -3,8 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_PIECES, PieceText, textOf, type TextSource } from '../../server/src/parser/pieceText';
-import { mulberry32 } from '../../bench/gen-metabase';
+import { MAX_PIECES, PieceText, setJoinListener, textOf, type TextSource } from '../../server/src/parser/pieceText';
+import { generateMetabase, mulberry32 } from '../../bench/gen-metabase';
+import { getMetabaseLanguageService } from '../../server/src/languageService';
 
 function check(source: TextSource, expected: string, rnd: () => number, label: string): void {
   assert.equal(source.length, expected.length, `${label}: length`);
@@ -56,5 +57,46 @@ describe('PieceText', () => {
     const source = PieceText.edit('hello world', 5, 6, '_');
     assert.equal(typeof source, 'string');
     assert.equal(source, 'hello_world');
+  });
+});
+
+describe('an edited big document', () => {
+  test('every request reads through the pieces: none joins the text into one string', () => {
+    const ls = getMetabaseLanguageService();
+    const base = generateMetabase({ sites: 60, seed: 5, mistakes: 0.3 });
+    assert.ok(base.length > 1 << 16, 'big enough to be edited as pieces');
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.doValidation(doc);
+    const at = doc.lines.positionAt(base.indexOf('AppPoolId="') + 'AppPoolId="'.length);
+    doc = doc.update(2, [{ range: { start: at, end: at }, text: 'x' }]);
+    assert.ok(doc.source instanceof PieceText);
+    let joins = 0;
+    setJoinListener(() => joins++);
+    try {
+      const diagnostics = ls.doValidation(doc);
+      const whole = { start: { line: 0, character: 0 }, end: doc.lines.positionAt(doc.length) };
+      ls.doCodeActions(doc, whole, diagnostics);
+      const rnd = mulberry32(9);
+      for (let k = 0; k < 200; k++) {
+        const p = doc.lines.positionAt(Math.floor(rnd() * doc.length));
+        ls.doHover(doc, p);
+        ls.doComplete(doc, p);
+        ls.findDefinition(doc, p);
+        ls.findReferences(doc, p, true);
+        if (ls.prepareRename(doc, p)) ls.doRename(doc, p, 'OtherPool');
+      }
+      ls.findDocumentSymbols(doc);
+      ls.getFoldingRanges(doc);
+      ls.getCodeLenses(doc);
+      ls.getTopology(doc);
+      ls.getProcessModel(doc, 'worker');
+      ls.getProcessModel(doc, 'iis5');
+      assert.equal(joins, 0);
+      // (What joining is for: one string, equal to the pieces.)
+      assert.equal(doc.text.length, doc.length);
+      assert.equal(joins, 1);
+    } finally {
+      setJoinListener(undefined);
+    }
   });
 });
