@@ -26,7 +26,7 @@ export interface TextSource {
 /** Pieces before an edit joins them into one string again. */
 export const MAX_PIECES = 256;
 
-/** Inserted text up to this length is merged with an inserted neighbour (typing a word makes one piece). */
+/** Neighbouring pieces that add up to no more than this are made one string (typing a word makes one piece). */
 const SMALL = 4096;
 
 let onJoin: ((chars: number) => void) | undefined;
@@ -80,8 +80,9 @@ export class PieceText implements TextSource {
   }
 
   /**
-   * `before` with [start, end) replaced by `inserted`. Returns a plain string when `before` is
-   * small (copying it is cheaper than pieces) or when the pieces would be too many.
+   * `before` with [start, end) replaced by `inserted`. Returns a plain string when the result is
+   * no longer than `smallText` (copying it is cheaper than pieces) or when the pieces would be
+   * more than MAX_PIECES (joined then).
    */
   static edit(before: TextSource, start: number, end: number, inserted: string, smallText = 1 << 16): TextSource {
     const length = before.length;
