@@ -22,8 +22,8 @@ const store = new DocumentStore(
 );
 const handlers = new Handlers(connection, store, ls);
 const garbage = new GarbageCollector();
-// Edits keep a big text as pieces of the previous string; joining them (for a feature that wants
-// one string, or after many edits) makes a new one and leaves the old one behind.
+// Edits keep a big text as pieces of the previous string; joining them (for a whole re-parse, or
+// after many edits) makes a new one and leaves the old one behind.
 setJoinListener((chars) => garbage.drop(chars));
 const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p), () => garbage.quiet());
 const settings = new SettingsManager(connection, ls, () => {

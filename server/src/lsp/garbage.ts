@@ -1,10 +1,12 @@
 /**
- * Collects the garbage that big documents leave behind. Every edit of a 25 MB document makes a
- * new 25 MB string and leaves the old one to the garbage collector, and V8 lets the heap grow by
- * several times what is alive before it collects: ten keystrokes in the 10,000-site file took the
- * server from 230 MB to 460 MB (bench/). So the server counts the characters of the texts it has
- * dropped and, once they pass a budget, runs a full collection at a quiet moment (just after
- * diagnostics were published and no change came for 50 ms), which takes about 40 ms at that size.
+ * Collects the garbage that big documents leave behind: the message that opened a 25 MB document,
+ * the string a whole new text replaced, the string left behind when the pieces of an edited text
+ * are joined into a new one (parser/pieceText.ts). V8 lets the heap grow by several times what is
+ * alive before it collects (when every edit still made a new string, ten keystrokes in the
+ * 10,000-site file took the server from 230 MB to 460 MB). So the server counts the characters of
+ * the texts it has dropped and, once they pass a budget, runs a full collection at a quiet moment
+ * (just after diagnostics were published and no change came for 50 ms), which takes about 40 ms
+ * at that size.
  *
  * The collector is reached with V8's --expose-gc, set at run time; where that is not possible
  * (another JavaScript engine), nothing happens and V8's own heuristics apply.
