@@ -379,3 +379,25 @@ describe('a Location edited in place', () => {
     assert.deepEqual(ls.doValidation(doc), ls.doValidation(ls.parse('file:///t/MetaBase.xml', doc.version, doc.text)));
   });
 });
+
+describe('what applications inherit after an edit of the key they inherit from', () => {
+  test('the ScriptMaps in effect name the key as it is now, not the one the edit replaced', () => {
+    const base = metabase(`<IIsWebService Location ="/LM/W3SVC" >
+</IIsWebService>
+<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppRoot="/LM/W3SVC/1/ROOT" Path="c:\\site"
+	ScriptMaps=".aspx,C:\\WINDOWS\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_isapi.dll,1"
+>
+</IIsWebVirtualDir>
+<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT/app" AppRoot="/LM/W3SVC/1/ROOT/app" >
+</IIsWebVirtualDir>`);
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.doValidation(doc);
+    const app = (d: MetabaseDocument) => d.model.keyAt('/LM/W3SVC/1/ROOT/app')!;
+    assert.equal(doc.model.effectiveScriptMaps(app(doc))?.from.location, '/LM/W3SVC/1/ROOT');
+    // Type in Path of ROOT (not its ScriptMaps): ROOT is a new key object.
+    const at = doc.lines.positionAt(base.indexOf('c:\\site') + 2);
+    doc = doc.update(2, [{ range: { start: at, end: at }, text: 'x' }]);
+    ls.doValidation(doc);
+    assert.equal(doc.model.effectiveScriptMaps(app(doc))?.from, doc.model.keyAt('/LM/W3SVC/1/ROOT'));
+  });
+});

@@ -486,10 +486,9 @@ export class MetabaseModel {
       if (this.poolsCache) for (const [name, pool] of this.poolsCache) this.poolsCache.set(name, swap.get(pool) ?? pool);
       if (this.duplicatesCache) this.duplicatesCache = this.duplicatesCache.map((k) => swap.get(k) ?? k);
     }
-    if (touches('ScriptMaps')) {
-      this.has64Cache = undefined;
-      this.scriptMapsGeneration++;
-    }
+    if (touches('ScriptMaps')) this.has64Cache = undefined;
+    // The memos of effectiveScriptMaps name the key that sets them: a replaced one expires them too.
+    if (touches('ScriptMaps') || gone.some((g) => g.ownScriptMapsMemo !== undefined || findAttr(g.element, 'ScriptMaps'))) this.scriptMapsGeneration++;
     if (touches('IIs5IsolationModeEnabled', 'Location')) this.modeCache = undefined;
     if (structural) this.appsCache = undefined;
     if (touches(...APP_INFO_PROPERTIES, 'Location')) this.appsByPoolCache = undefined;
