@@ -10,7 +10,7 @@ import { MetabaseDocument } from '../../server/src/metabaseDocument';
 import { PieceText } from '../../server/src/parser/pieceText';
 import { computeLineStarts } from '../../server/src/parser/lineIndex';
 import { fixturesDir, metabase, repoRoot, service } from '../helpers';
-import { mulberry32 } from '../../bench/gen-metabase';
+import { generateMetabase, mulberry32 } from '../../bench/gen-metabase';
 
 const ls = service({ maxDiagnostics: 100000 });
 
@@ -198,7 +198,7 @@ describe('structural edits at random', () => {
    * start too, where the key loses every ancestor), and blocks of whole keys cut, or copied with
    * their paths renamed to somewhere else (under a key, under nothing, onto a path in use).
    */
-  function structural(base: string, edits: number, seed: number): void {
+  function structural(base: string, edits: number, seed: number, blockKeys = 4): void {
     const rnd = mulberry32(seed);
     let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
     ls.doValidation(doc);
@@ -223,9 +223,9 @@ describe('structural edits at random', () => {
         if (rnd() < 0.6) apply(at, at, ['x', '/', 'Q', '1'][Math.floor(rnd() * 4)], `edit ${n}: type in ${m[1]}`);
         else if (at < valueStart + m[1].length) apply(at, at + 1, '', `edit ${n}: delete in ${m[1]}`);
       } else if (keyStarts.length > 2) {
-        // A block of 1 to 4 whole keys.
+        // A block of 1 to `blockKeys` whole keys.
         const i = Math.floor(rnd() * (keyStarts.length - 1));
-        const j = Math.min(keyStarts.length - 1, i + 1 + Math.floor(rnd() * 4));
+        const j = Math.min(keyStarts.length - 1, i + 1 + Math.floor(rnd() * blockKeys));
         const block = text.slice(keyStarts[i], keyStarts[j]);
         if (kind < 0.7) apply(keyStarts[i], keyStarts[j], '', `edit ${n}: cut ${j - i} keys`);
         else {
@@ -252,6 +252,10 @@ describe('structural edits at random', () => {
     } finally {
       [MetabaseDocument.piecesAbove, MetabaseDocument.scanWindow] = saved;
     }
+  });
+
+  test('60 on 40 generated sites, cutting and pasting up to 120 keys at a time', () => {
+    structural(generateMetabase({ sites: 40, seed: 8, mistakes: 0.3 }), 60, 24, 120);
   });
 
   test('200 on a file where sites share bindings and Locations', () => {

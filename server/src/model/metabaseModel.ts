@@ -322,10 +322,13 @@ export class MetabaseModel {
   /**
    * After `gone` left and `fresh` came, links only the keys whose parent can have changed: the
    * new keys, the children of the keys that left, and the keys below a new key's path. Returns
-   * false (nothing done) where the answer is not local, a path that several keys share; linkAll
-   * does those.
+   * false (nothing done) where the answer is not local, a path that several keys share, or the
+   * keys are many; linkAll does those.
    */
   private relink(gone: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): boolean {
+    // Many keys at once (a cut or paste of whole sites): one pass over the tree is cheaper than
+    // moving them one by one through long lists of children.
+    if (gone.length + fresh.length > 64) return false;
     const owners = fresh.filter((f) => f.path !== '');
     for (const g of gone) if (g.path && (this.byPath.has(g.path) || this.sharedPaths.has(g.path))) return false;
     for (const f of owners) if (this.byPath.get(f.path) !== f || this.sharedPaths.has(f.path)) return false;
@@ -414,20 +417,27 @@ export class MetabaseModel {
     }
     // Sites that share a path with a key that leaves or comes may win or lose that path, and
     // with it their place in the binding indexes: take them out and put them back.
-    const sharing: MetabaseKey[] = [];
+    const goneSet = new Set(gone);
+    const sharingSet = new Set<MetabaseKey>();
     for (const k of [...gone, ...fresh]) {
       if (!k.path) continue;
       for (const other of this.sharedPaths.get(k.path) ?? [this.byPath.get(k.path)]) {
-        if (other && other.keyType === 'IIsWebServer' && !gone.includes(other) && !sharing.includes(other)) sharing.push(other);
+        if (other && other.keyType === 'IIsWebServer' && !goneSet.has(other)) sharingSet.add(other);
       }
     }
+    const sharing = [...sharingSet];
     this.unindexBindings(sharing.length > 0 ? [...gone, ...sharing] : gone);
     for (const k of gone) this.unregister(k);
-    // Out of the indexes of keys by attribute (each in document order: found by binary search).
-    for (const g of gone) {
-      for (const list of this.withAttr.values()) {
-        const at = positionByIndex(list, g.index);
-        if (list[at] === g) list.splice(at, 1);
+    // Out of the indexes of keys by attribute (each in document order): a few keys by binary
+    // search, many (a cut of thousands of keys) in one pass per list.
+    if (gone.length > 32) {
+      for (const [name, list] of this.withAttr) this.withAttr.set(name, list.filter((k) => !goneSet.has(k)));
+    } else {
+      for (const g of gone) {
+        for (const list of this.withAttr.values()) {
+          const at = positionByIndex(list, g.index);
+          if (list[at] === g) list.splice(at, 1);
+        }
       }
     }
     this.keys.splice(at, gone.length, ...fresh);
