@@ -3,7 +3,7 @@
  * extensions those handlers need, default documents and authentication.
  */
 import { APP_INFO_PROPERTIES, findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
-import { extensionAllowed, type ScriptMap } from '../model/iisValues';
+import { extensionAllowed } from '../model/iisValues';
 import { appLabel, effectiveNumber, entryRange, listSome } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
 
@@ -25,12 +25,6 @@ export const appRootMismatch: Rule = {
     });
   },
 };
-
-/** The ASP.NET version an application loads: the version of its .aspx mapping (else any aspnet_isapi map). */
-export function applicationAspNetVersion(maps: ScriptMap[]): string | undefined {
-  const aspx = maps.find((s) => s.aspNet && s.extension.toLowerCase() === '.aspx');
-  return (aspx ?? maps.find((s) => s.aspNet))?.aspNet?.version;
-}
 
 export const aspNetVersionConflict: Rule = {
   meta: {
