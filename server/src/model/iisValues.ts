@@ -170,5 +170,11 @@ export function looksEncrypted(value: string): boolean {
   const v = value.trim();
   if (v === '') return true;
   if (/^NOLONGERVALID/i.test(v)) return true;
-  return /^[0-9a-fA-F]{32,}$/.test(v) && v.length % 2 === 0;
+  if (v.length < 32 || v.length % 2 !== 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const lower = c | 0x20; // a-f for A-F too
+    if (!((c >= 48 && c <= 57) || (c >= 65 && lower >= 97 && lower <= 102))) return false;
+  }
+  return true;
 }

@@ -9,8 +9,8 @@
 import { parseBindings, parseRestrictionList, parseScriptMaps, type BindingParse, type RestrictionEntry, type ScriptMap } from './iisValues';
 import { decodeXmlValue, isKeyElementName } from '../parser/scanner';
 import { detach } from '../util/detach';
-import type { XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
-import type { TextSource } from '../parser/pieceText';
+import type { NameIds, XmlAttribute, XmlDocument, XmlElement } from '../parser/xmlTypes';
+import { occursAt, type TextSource } from '../parser/pieceText';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData } from '../schema/types';
 import { parseDword, parseFlags } from './typedValues';
@@ -22,6 +22,7 @@ export interface CustomProperty {
 }
 
 const NO_KEYS: MetabaseKey[] = [];
+const NO_CUSTOMS: CustomProperty[] = [];
 
 export class MetabaseKey {
   parent: MetabaseKey | null = null;
@@ -148,19 +149,37 @@ export function lastSegment(location: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
-/** A property of a key with its definition; the decoded value is computed on first use. */
+/**
+ * A property of a key with its definition. The attribute object and the decoded value are made on
+ * first use: most rules only look at the definition, and a 10,000-site file has 370,000 of these.
+ */
 export class PropertyEntry {
   private decoded: string | undefined;
+  private attrObject: XmlAttribute | undefined;
 
   constructor(
     private readonly model: MetabaseModel,
     private readonly el: XmlElement,
-    readonly attr: XmlAttribute,
+    /** Index of the attribute in the element's table. */
+    private readonly index: number,
     readonly prop: PropertyData | undefined,
   ) {}
 
+  get attr(): XmlAttribute {
+    return (this.attrObject ??= this.el.table.attribute(this.index));
+  }
+
+  get name(): string {
+    return this.el.table.name(this.index);
+  }
+
+  /** False for `Name=` with no value. */
+  get hasValue(): boolean {
+    return this.el.table.valueStart(this.index) >= 0;
+  }
+
   get value(): string {
-    return (this.decoded ??= this.model.valueOf(this.el, this.attr));
+    return (this.decoded ??= this.model.spanValue(this.el, this.el.table.valueStart(this.index), this.el.table.valueEnd(this.index)));
   }
 }
 
@@ -257,7 +276,7 @@ export class MetabaseModel {
     // Read Location straight from the attribute table: building attribute objects for every
     // key here would cost as much as the scan.
     const li = el.attributeIndex('Location');
-    const location = li >= 0 ? detach(this.rawSpanValue(el, el.table.valueStart(li), el.table.valueEnd(li))) : '';
+    const location = li >= 0 ? detach(this.spanValue(el, el.table.valueStart(li), el.table.valueEnd(li))) : '';
     // (The path is derived from the detached Location, so it cannot pin the text either.)
     return new MetabaseKey(el, location, li >= 0 ? normalizePath(location) : '', index);
   }
@@ -524,10 +543,11 @@ export class MetabaseModel {
 
   /** Decoded value of an attribute of `el`. */
   valueOf(el: XmlElement, attr: XmlAttribute): string {
-    return this.rawSpanValue(el, attr.valueStart, attr.valueEnd);
+    return this.spanValue(el, attr.valueStart, attr.valueEnd);
   }
 
-  private rawSpanValue(el: XmlElement, valueStart: number, valueEnd: number): string {
+  /** The decoded value between two offsets relative to the element ('' for -1: no value). */
+  spanValue(el: XmlElement, valueStart: number, valueEnd: number): string {
     if (valueStart < 0) return '';
     return decodeXmlValue(this.text.slice(el.start + valueStart, el.start + valueEnd));
   }
@@ -554,19 +574,40 @@ export class MetabaseModel {
    * key even when several key rules ask in a row (the validation pass asks per key, rule after rule).
    */
   propertyEntries(key: MetabaseKey): readonly PropertyEntry[] {
-    if (this.lastEntries?.key === key) return this.lastEntries.entries;
+    const last = this.lastEntries;
+    if (last?.key === key) return last.entries;
     const el = key.element;
+    const table = el.table;
     const entries: PropertyEntry[] = [];
-    for (const attr of el.attributes) {
-      if (attr.name === 'Location') continue;
-      entries.push(new PropertyEntry(this, el, attr, this.catalog.property(attr.name)));
+    const location = table.names.idOf('Location');
+    for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {
+      const id = table.nameId(i);
+      if (id === location) continue;
+      entries.push(new PropertyEntry(this, el, i, this.propertyById(id, table.names)));
     }
-    this.lastEntries = { key, entries };
+    if (last) {
+      last.key = key;
+      last.entries = entries;
+    } else this.lastEntries = { key, entries };
     return entries;
   }
 
+  /** The definition of the property with this name id, looked up once per name. */
+  private propertyById(id: number, names: NameIds): PropertyData | undefined {
+    let p = this.propertiesById[id];
+    if (p === undefined) {
+      p = this.catalog.property(names.strings[id]) ?? null;
+      this.propertiesById[id] = p;
+    }
+    return p ?? undefined;
+  }
+
+  /** By name id (ids are shared by every scan): the definition, null for no property, undefined not looked up yet. */
+  private readonly propertiesById: Array<PropertyData | null | undefined> = [];
+
   /** `<Custom>` children of a key. */
   customs(key: MetabaseKey): CustomProperty[] {
+    if (key.element.children.length === 0) return NO_CUSTOMS;
     return key.element.children
       .filter((c) => c.name === 'Custom')
       .map((c) => {
@@ -756,7 +797,7 @@ export class MetabaseModel {
       const length = attr.valueEnd - attr.valueStart;
       let bucket = parsedScriptMaps.get(length);
       for (const c of bucket ?? []) {
-        if (this.text.startsWith(c.raw, start)) {
+        if (occursAt(this.text, c.raw, start)) {
           maps = c.maps;
           break;
         }

@@ -3,7 +3,7 @@
  * extensions those handlers need, default documents and authentication.
  */
 import { APP_INFO_PROPERTIES, findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
-import { extensionAllowed } from '../model/iisValues';
+import { extensionAllowed, type RestrictionEntry, type ScriptMap } from '../model/iisValues';
 import { appLabel, effectiveNumber, entryRange, listSome } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
 
@@ -78,12 +78,10 @@ export const extensionProhibited: Rule = {
     const maps = m.ownScriptMaps(key);
     const list = m.restrictionList();
     if (!maps || !list) return;
+    const prohibited = prohibitedMaps(maps, list);
+    if (prohibited.length === 0) return;
     const attr = findAttr(key.element, 'ScriptMaps')!;
-    const seen = new Set<string>();
-    for (const s of maps) {
-      const decision = extensionAllowed(list, s.dll);
-      if (!decision || decision.allowed || seen.has(s.dll.toLowerCase())) continue;
-      seen.add(s.dll.toLowerCase());
+    for (const { s, decision } of prohibited) {
       const why = decision.by.path.startsWith('*') ? `every ISAPI extension not listed is prohibited (${decision.by.entry.text})` : `it is listed as prohibited (${decision.by.entry.text})`;
       ctx.report({
         ...entryRange(key, attr, s.entry),
@@ -95,6 +93,24 @@ export const extensionProhibited: Rule = {
     }
   },
 };
+
+/** Per parsed ScriptMaps list (shared by every key that carries the same text): its prohibited maps, one per DLL. */
+const prohibitedMemo = new WeakMap<ScriptMap[], { list: RestrictionEntry[]; found: Array<{ s: ScriptMap; decision: { allowed: boolean; by: RestrictionEntry } }> }>();
+
+function prohibitedMaps(maps: ScriptMap[], list: RestrictionEntry[]): Array<{ s: ScriptMap; decision: { allowed: boolean; by: RestrictionEntry } }> {
+  const memo = prohibitedMemo.get(maps);
+  if (memo && memo.list === list) return memo.found;
+  const found: Array<{ s: ScriptMap; decision: { allowed: boolean; by: RestrictionEntry } }> = [];
+  const seen = new Set<string>();
+  for (const s of maps) {
+    const decision = extensionAllowed(list, s.dll);
+    if (!decision || decision.allowed || seen.has(s.dll.toLowerCase())) continue;
+    seen.add(s.dll.toLowerCase());
+    found.push({ s, decision });
+  }
+  prohibitedMemo.set(maps, { list, found });
+  return found;
+}
 
 export const defaultDocMissing: Rule = {
   meta: {

@@ -91,8 +91,10 @@ export const processLevelIgnored: Rule = {
     const m = ctx.model;
     const mode = m.isolationMode();
     if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) return;
-    for (const { attr, prop: p } of m.propertyEntries(key)) {
+    for (const entry of m.propertyEntries(key)) {
+      const p = entry.prop;
       if (!p || ctx.catalog.level(p) !== 'process' || !ctx.catalog.allowsProperty(key.keyType, p)) continue;
+      const attr = entry.attr;
       if (m.isSite(key) && mode !== 'worker') continue; // honoured for isolated applications in IIS 5.0 mode
       const where = m.isSite(key)
         ? 'on a site it only counts in IIS 5.0 isolation mode for an isolated (High) application, and this server runs in worker process isolation mode'

@@ -20,9 +20,10 @@ export const clearTextSecret: Rule = {
   checkKey(ctx, key) {
     const m = ctx.model;
     for (const entry of m.propertyEntries(key)) {
-      const { attr, prop: p } = entry;
-      if (!p?.secure || attr.valueStart < 0) continue;
+      const p = entry.prop;
+      if (!p?.secure || !entry.hasValue) continue;
       if (looksEncrypted(entry.value)) continue;
+      const attr = entry.attr;
       // The message never repeats the value.
       ctx.reportValue(key, attr, `${attr.name} is a secure property: IIS stores it encrypted with the key in IIS_Global/SessionKey and cannot decrypt clear text, so this password does not work — and it is now readable by anyone who can read the file. Remove it from the file and set the password with IIS Manager, adsutil or WMI.`, {
         data: { secret: true },

@@ -102,8 +102,9 @@ export const unknownProperty: Rule = {
     sources: [SCHEMA_PAGE, FORMAT, 'misconfigs.md #30'],
   },
   checkKey(ctx, key) {
-    for (const { attr, prop } of ctx.model.propertyEntries(key)) {
-      if (prop) continue;
+    for (const entry of ctx.model.propertyEntries(key)) {
+      if (entry.prop) continue;
+      const attr = entry.attr;
       const { text, suggestions } = propertyHint(ctx, key, attr.name);
       const caseOnly = ctx.catalog.propertyIgnoringCase(attr.name);
       const why = caseOnly
@@ -133,9 +134,11 @@ export const propertyNotAllowed: Rule = {
   },
   checkKey(ctx, key) {
     if (!ctx.catalog.keyType(key.keyType)) return;
-    for (const { attr, prop: p } of ctx.model.propertyEntries(key)) {
+    for (const entry of ctx.model.propertyEntries(key)) {
+      const p = entry.prop;
       if (!p || ctx.catalog.allowsProperty(key.keyType, p)) continue;
       if (ctx.catalog.level(p) === 'pool') continue; // reported by pool-property-outside-pool
+      const attr = entry.attr;
       const homes = sameFamilyFirst(key.keyType, p.keyTypes);
       const where = homes.length > 0 ? ` It belongs on ${homes.slice(0, 4).join(', ')}${homes.length > 4 ? '…' : ''}.` : ' The schema assigns it to no key type.';
       ctx.reportAttr(key, attr, `${attr.name} is not a property of <${key.keyType}> in the IIS schema, so IIS does not read it here.${where}`, {
@@ -155,8 +158,10 @@ export const poolPropertyOutsidePool: Rule = {
   },
   checkKey(ctx, key) {
     if (!ctx.catalog.keyType(key.keyType) || key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') return;
-    for (const { attr, prop: p } of ctx.model.propertyEntries(key)) {
+    for (const entry of ctx.model.propertyEntries(key)) {
+      const p = entry.prop;
       if (!p || ctx.catalog.level(p) !== 'pool' || ctx.catalog.allowsProperty(key.keyType, p)) continue;
+      const attr = entry.attr;
       ctx.reportAttr(key, attr, `${attr.name} is an application-pool setting; on <${key.keyType}> it has no effect. Set it on the pool (IIsApplicationPool) that serves these applications, or on /LM/W3SVC/AppPools for every pool.`, {
         property: attr.name,
       });
@@ -173,11 +178,12 @@ export const invalidValue: Rule = {
   },
   checkKey(ctx, key) {
     for (const entry of ctx.model.propertyEntries(key)) {
-      const { attr, prop: p } = entry;
-      if (!p || attr.valueStart < 0 || (p.type !== 'DWORD' && p.type !== 'BOOL')) continue;
+      const p = entry.prop;
+      if (!p || (p.type !== 'DWORD' && p.type !== 'BOOL') || !entry.hasValue) continue;
       const raw = entry.value;
       const res = checkValue(p, raw);
       if (res.ok) continue;
+      const attr = entry.attr;
       let message: string;
       const data: Record<string, unknown> = { problem: res.problem };
       switch (res.problem) {
@@ -215,13 +221,14 @@ export const valueOutOfRange: Rule = {
   },
   checkKey(ctx, key) {
     for (const entry of ctx.model.propertyEntries(key)) {
-      const { attr, prop: p } = entry;
-      if (!p || p.type !== 'DWORD' || p.flags || (p.min === undefined && p.max === undefined) || attr.valueStart < 0) continue;
+      const p = entry.prop;
+      if (!p || p.type !== 'DWORD' || p.flags || (p.min === undefined && p.max === undefined) || !entry.hasValue) continue;
       const n = parseDword(entry.value);
       if (n === undefined) continue;
       const low = p.min !== undefined && n < p.min;
       const high = p.max !== undefined && n > p.max;
       if (!low && !high) continue;
+      const attr = entry.attr;
       const bound = low ? p.min! : p.max!;
       const range = `${p.min ?? 0}–${p.max ?? 4294967295}`;
       const unit = p.facts?.units ? ` ${p.facts.units}` : '';
@@ -242,12 +249,13 @@ export const unknownEnumValue: Rule = {
   },
   checkKey(ctx, key) {
     for (const entry of ctx.model.propertyEntries(key)) {
-      const { attr, prop: p } = entry;
+      const p = entry.prop;
       const values = p?.facts?.enumValues;
-      if (!p || !values || p.type !== 'DWORD' || attr.valueStart < 0) continue;
+      if (!p || !values || p.type !== 'DWORD' || !entry.hasValue) continue;
       const n = parseDword(entry.value);
       if (n === undefined || values.some((v) => v.value === n)) continue;
       if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) continue; // value-out-of-range
+      const attr = entry.attr;
       const list = values.map((v) => `${v.value} (${v.name})`).join(', ');
       ctx.reportValue(key, attr, `${attr.name}="${n}" is not a documented value. Use one of ${list}.`, { property: attr.name });
     }

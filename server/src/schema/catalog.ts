@@ -111,9 +111,16 @@ export class SchemaCatalog {
     return this.byKeyType.get(keyType) ?? [];
   }
 
+  /** Per key type, the properties it may hold (asked for every attribute of a file). */
+  private allowedCache = new Map<string, ReadonlySet<PropertyData> | null>();
+
   allowsProperty(keyType: string, property: PropertyData): boolean {
-    if (GENERIC_KEY_TYPES.has(keyType) || !this.keyTypes.has(keyType)) return true;
-    return property.keyTypes.includes(keyType);
+    let allowed = this.allowedCache.get(keyType);
+    if (allowed === undefined) {
+      allowed = GENERIC_KEY_TYPES.has(keyType) || !this.keyTypes.has(keyType) ? null : new Set(this.byKeyType.get(keyType));
+      this.allowedCache.set(keyType, allowed);
+    }
+    return allowed === null || allowed.has(property) || property.keyTypes.includes(keyType);
   }
 
   /**
