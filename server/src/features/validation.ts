@@ -198,6 +198,11 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
     if (part === 'value') return [base + attr.valueStart, base + attr.valueEnd];
     return [base + attr.nameStart, Math.min(attributeEnd(doc.source, base, attr), doc.length)];
   };
+  // As `{ key, property, ...extra, start, end, message }`, without the spread (thousands of findings).
+  const make = (key: MetabaseKey, property: string | undefined, extra: Partial<Omit<Finding, 'rule'>> | undefined, start: number, end: number, message: string): Omit<Finding, 'rule'> =>
+    extra === undefined
+      ? { start, end, message, key, property, data: undefined, tags: undefined, severity: undefined }
+      : { start, end, message, key: 'key' in extra ? extra.key : key, property: 'property' in extra ? extra.property : property, data: extra.data, tags: extra.tags, severity: extra.severity };
   return {
     model: doc.model,
     catalog: doc.catalog,
@@ -208,18 +213,18 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
     },
     reportAttr(key, attr, message, extra) {
       const [start, end] = attrRange(key, attr, 'all');
-      sink({ key, property: attr.name, ...extra, start, end, message });
+      sink(make(key, attr.name, extra, start, end, message));
     },
     reportName(key, attr, message, extra) {
       const [start, end] = attrRange(key, attr, 'name');
-      sink({ key, property: attr.name, ...extra, start, end, message });
+      sink(make(key, attr.name, extra, start, end, message));
     },
     reportValue(key, attr, message, extra) {
       const [start, end] = attrRange(key, attr, 'value');
-      sink({ key, property: attr.name, ...extra, start, end, message });
+      sink(make(key, attr.name, extra, start, end, message));
     },
     reportKey(key, message, extra) {
-      sink({ key, ...extra, start: key.element.start + 1, end: key.element.nameEnd, message });
+      sink(make(key, undefined, extra, key.element.start + 1, key.element.nameEnd, message));
     },
   };
 }
@@ -255,7 +260,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
   let usedLines = false;
   const ctx = makeContext(
     doc,
-    (f) => findings.push({ ...f, rule: current }),
+    (f) => findings.push({ rule: current, start: f.start, end: f.end, message: f.message, key: f.key, property: f.property, data: f.data, tags: f.tags, severity: f.severity }),
     () => (usedLines = true),
   );
   const context = validationContext(model);
@@ -265,9 +270,8 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
   let fresh: CachedFinding[] = [];
   let base = 0;
   const keyCtx = makeContext(doc, (f) => {
-    const { key: _key, ...rest } = f;
     // Cached across versions: strings built from the text must not keep the text alive.
-    fresh.push({ ...rest, rule: current, start: f.start - base, end: f.end - base, message: detach(f.message), data: f.data && detachData(f.data) });
+    fresh.push({ rule: current, start: f.start - base, end: f.end - base, message: detach(f.message), property: f.property, data: f.data && detachData(f.data), tags: f.tags, severity: f.severity });
   });
   function* steps(): Generator<void> {
     for (const rule of DOCUMENT_RULES) {

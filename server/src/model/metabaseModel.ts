@@ -119,6 +119,19 @@ export interface EffectiveValue {
   attr: XmlAttribute | undefined;
 }
 
+const aspNetMemo = new WeakMap<ScriptMap[], { aspx: boolean; aspNet: string | undefined }>();
+
+/** Whether a list of script maps sends .aspx to ASP.NET, and which version it loads (once per shared list). */
+function aspNetOfMaps(maps: ScriptMap[]): { aspx: boolean; aspNet: string | undefined } {
+  let known = aspNetMemo.get(maps);
+  if (!known) {
+    const aspxMap = maps.find((m) => m.aspNet && m.extension.toLowerCase() === '.aspx');
+    known = { aspx: !!aspxMap, aspNet: (aspxMap ?? maps.find((m) => m.aspNet))?.aspNet?.version };
+    aspNetMemo.set(maps, known);
+  }
+  return known;
+}
+
 /** Parsed ScriptMaps by the length of their raw text (entries are immutable and offsets value-relative, so they can be shared). */
 const parsedScriptMaps = new Map<number, Array<{ raw: string; maps: ScriptMap[] }>>();
 let parsedScriptMapCount = 0;
@@ -747,11 +760,7 @@ export class MetabaseModel {
       const maps = this.effectiveScriptMaps(app);
       let aspNet: string | undefined;
       let aspx = false;
-      if (maps) {
-        const aspxMap = maps.maps.find((m) => m.aspNet && m.extension.toLowerCase() === '.aspx');
-        aspx = !!aspxMap;
-        aspNet = (aspxMap ?? maps.maps.find((m) => m.aspNet))?.aspNet?.version;
-      }
+      if (maps) ({ aspx, aspNet } = aspNetOfMaps(maps.maps));
       let defaultDocWithoutAspx: AppInfo['defaultDocWithoutAspx'] = null;
       if (aspx) {
         const doc = this.effective(app, 'DefaultDoc');
@@ -871,11 +880,15 @@ export class MetabaseModel {
 
   private addBindings(index: Map<string, MetabaseKey[]>, name: 'ServerBindings' | 'SecureBindings', site: MetabaseKey): void {
     for (const id of this.bindingIds(name, site)) {
-      let list = index.get(id);
-      if (!list) index.set(id, (list = []));
+      const list = index.get(id);
+      if (!list) {
+        index.set(id, [site]);
+        continue;
+      }
       let i = list.length;
       while (i > 0 && list[i - 1].index > site.index) i--;
-      list.splice(i, 0, site);
+      if (i === list.length) list.push(site);
+      else list.splice(i, 0, site);
     }
   }
 

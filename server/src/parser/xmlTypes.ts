@@ -107,6 +107,9 @@ export class AttributeTable {
 
 const NO_CHILDREN: XmlElement[] = [];
 
+/** Above this many attributes an element looks names up through an index. */
+const MANY_ATTRIBUTES = 24;
+
 export class XmlElement {
   /** Offset just after the start tag's `>` (or where the unterminated start tag was cut). */
   startTagEnd: number;
@@ -158,8 +161,25 @@ export class XmlElement {
     if (id < 0) return -1;
     const d = this.table.data;
     const end = this.firstAttr + this.attrCount;
+    if (this.attrCount > MANY_ATTRIBUTES) {
+      // /LM/W3SVC and the like carry a hundred properties, and every inherited lookup ends there.
+      const byId = (this.byNameId ??= this.indexNames());
+      return id < byId.length ? byId[id] - 1 : -1;
+    }
     for (let i = this.firstAttr; i < end; i++) if (d[i * STRIDE] === id) return i;
     return -1;
+  }
+
+  /** For elements with many attributes: per name id, 1 + the index of its first attribute (0: none). */
+  private byNameId: Int32Array | undefined = undefined;
+
+  private indexNames(): Int32Array {
+    const d = this.table.data;
+    let max = 0;
+    for (let i = this.firstAttr; i < this.firstAttr + this.attrCount; i++) max = Math.max(max, d[i * STRIDE]);
+    const byId = new Int32Array(max + 1);
+    for (let i = this.firstAttr + this.attrCount - 1; i >= this.firstAttr; i--) byId[d[i * STRIDE]] = i + 1;
+    return byId;
   }
 }
 
