@@ -136,7 +136,10 @@ export class ValidationCache {
     }
     if (this.documentFindings.size === 0) return;
     const changed = edit.change?.changed;
-    if (!edit.change || !changed || changed.has('Location')) {
+    // A key that only moved as a leaf (ModelChange.leafMove) is seen by no rule that reads
+    // properties; the rules that read none (paths, the key tree) run again.
+    const leaf = edit.change?.leafMove === true;
+    if (!edit.change || (!changed && !leaf) || changed?.has('Location')) {
       this.documentFindings.clear();
       return;
     }
@@ -145,9 +148,10 @@ export class ValidationCache {
     const delta = edit.inserted - (edit.end - edit.start);
     // -1: the offset is in or at the edges of the edited text, where moving it is a guess.
     const move = (o: number): number => (o < edit.start ? o : o > edit.end ? o + delta : -1);
+    const affected = leaf ? (reads: readonly string[]): boolean => reads.length === 0 : (reads: readonly string[]): boolean => reads.some((name) => changed!.has(name));
     for (const [id, entry] of this.documentFindings) {
       const reads = ruleById.get(id)?.reads;
-      if (!reads || reads.some((name) => changed.has(name)) || (entry.usedLines && edit.lineBreaks)) {
+      if (!reads || affected(reads) || (entry.usedLines && edit.lineBreaks) || (leaf && entry.findings.some((f) => f.key === gone[0]))) {
         this.documentFindings.delete(id);
         continue;
       }

@@ -109,6 +109,16 @@ export interface ModelChange {
    * that is not known (a structural change, or an element other than a key changed).
    */
   changed: Set<string> | null;
+  /**
+   * True when the change is one key whose Location changed and nothing moved with it: the same
+   * key type, no key below its old or its new path, neither path held by another key nor looked up
+   * by name, not a site, a pool or a template, and none of the indexed properties (AppRoot,
+   * AppPoolId...) on it. Document rules reach keys only as applications, pools, sites, keys with
+   * an indexed property, and the keys above those (see Rule.reads), so such a key is none of
+   * theirs before or after: only the rules about paths and the key tree find anything new
+   * (features/validation.ts, ValidationCache.noteEdit).
+   */
+  leafMove: boolean;
 }
 
 export interface EffectiveValue {
@@ -137,10 +147,14 @@ const parsedScriptMaps = new Map<number, Array<{ raw: string; maps: ScriptMap[] 
 let parsedScriptMapCount = 0;
 
 export const WEB_SERVICE_PATH = '/lm/w3svc';
+/** What the paths below /LM/W3SVC start with (a constant: concatenated in a loop it cost a new string per key). */
+export const WEB_SERVICE_PREFIX = '/lm/w3svc/';
 export const APP_POOLS_PATH = '/lm/w3svc/apppools';
 export const DEFAULT_APP_POOL = 'DefaultAppPool';
 const SITE_PATH = /^\/lm\/w3svc\/\d+$/;
 const TEMPLATES_PATH = '/lm/w3svc/info/templates';
+/** Paths the rules and the model look up by name. */
+const FIXED_PATHS: ReadonlySet<string> = new Set(['/', '.', '/lm', WEB_SERVICE_PATH, APP_POOLS_PATH, '/lm/w3svc/info', TEMPLATES_PATH]);
 
 export function normalizePath(location: string): string {
   let p = location.trim().toLowerCase();
@@ -484,12 +498,16 @@ export class MetabaseModel {
     const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
     // Anything a pool name, a site or the key tree could be read from.
     const shape = changed === null || changed.has('Location');
+    let leafMove = false;
     if (structural) {
+      const leafBefore = gone.length === 1 && fresh.length === 1 && gone[0].children.length === 0;
       if (!this.relink(gone, fresh)) this.linkAll();
+      if (leafBefore) leafMove = this.leafMove(gone[0], fresh[0]);
       // Only keys at or below a path that left or came inherit differently now; and which site
       // owns a path changes only at those paths.
       const touched = [...new Set([...gone, ...fresh].map((k) => k.path).filter((p) => p !== ''))];
-      const under = (path: string): boolean => touched.some((t) => path === t || path.startsWith(t + '/'));
+      const below = touched.map((t) => t + '/');
+      const under = (path: string): boolean => touched.some((t, i) => path === t || path.startsWith(below[i]));
       if (touched.length > 16) this.appInfoGeneration++;
       else for (const k of this.keys) if (k.appInfoMemo && under(k.path)) k.appInfoMemo = undefined;
       this.indexBindings(sharing.length > 0 ? [...fresh, ...sharing] : fresh);
@@ -537,7 +555,17 @@ export class MetabaseModel {
     else if (this.appsByPoolCache) {
       for (const list of this.appsByPoolCache.values()) for (let i = 0; i < list.length; i++) list[i] = swap.get(list[i]) ?? list[i];
     }
-    return { gone, fresh, structural, changed };
+    return { gone, fresh, structural, changed, leafMove };
+  }
+
+  /** See ModelChange.leafMove (`g` had no child keys; checked before it was unlinked). */
+  private leafMove(g: MetabaseKey, f: MetabaseKey): boolean {
+    if (g.keyType !== f.keyType || !g.path || !f.path || f.children.length > 0) return false;
+    if (this.byPath.get(f.path) !== f || this.sharedPaths.has(f.path) || this.byPath.has(g.path) || this.sharedPaths.has(g.path)) return false;
+    const special = (k: MetabaseKey): boolean =>
+      k.keyType === 'IIsWebServer' || k.keyType === 'IIsApplicationPool' || k.keyType === 'IIsApplicationPools' || FIXED_PATHS.has(k.path) || k.path.startsWith(APP_POOLS_PATH) || this.isTemplate(k) || SITE_PATH.test(k.path);
+    if (special(g) || special(f)) return false;
+    return !INDEXED_ATTRIBUTES.some((n) => g.element.attributeIndex(n) >= 0 || f.element.attributeIndex(n) >= 0);
   }
 
   /** Where keys for `added` elements go when no key was removed: after the keys before them. */
@@ -741,11 +769,11 @@ export class MetabaseModel {
 
   /** Applications: keys that carry AppRoot (IIS writes it on every application root). */
   isApplication(key: MetabaseKey): boolean {
-    return findAttr(key.element, 'AppRoot') !== undefined && key.path.startsWith(WEB_SERVICE_PATH + '/');
+    return findAttr(key.element, 'AppRoot') !== undefined && key.path.startsWith(WEB_SERVICE_PREFIX);
   }
 
   applications(): MetabaseKey[] {
-    return (this.appsCache ??= this.keysWith('AppRoot').filter((k) => k.path.startsWith(WEB_SERVICE_PATH + '/') && this.byPath.get(k.path) === k));
+    return (this.appsCache ??= this.keysWith('AppRoot').filter((k) => k.path.startsWith(WEB_SERVICE_PREFIX) && this.byPath.get(k.path) === k));
   }
 
   /**

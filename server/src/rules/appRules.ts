@@ -2,7 +2,7 @@
  * Applications: their AppRoot, the ASP.NET version their script maps load, the web service
  * extensions those handlers need, default documents and authentication.
  */
-import { APP_INFO_PROPERTIES, findAttr, normalizePath, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
+import { APP_INFO_PROPERTIES, findAttr, normalizePath, WEB_SERVICE_PATH, WEB_SERVICE_PREFIX, type MetabaseKey } from '../model/metabaseModel';
 import { extensionAllowed, type RestrictionEntry, type ScriptMap } from '../model/iisValues';
 import { appLabel, effectiveNumber, entryRange, listSome } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
@@ -74,7 +74,7 @@ export const extensionProhibited: Rule = {
     const m = ctx.model;
     // The stock maps on /LM/W3SVC are prohibited on purpose on a locked-down server; only maps an
     // application sets itself are worth a warning.
-    if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) return;
+    if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PREFIX)) return;
     const maps = m.ownScriptMaps(key);
     const list = m.restrictionList();
     if (!maps || !list) return;

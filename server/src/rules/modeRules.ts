@@ -3,7 +3,7 @@
  * isolation mode, AppIsolated only in IIS 5.0 isolation mode; process-level ASP settings only on
  * /LM/W3SVC.
  */
-import { findAttr, parseBool, WEB_SERVICE_PATH, type MetabaseKey } from '../model/metabaseModel';
+import { findAttr, parseBool, WEB_SERVICE_PATH, WEB_SERVICE_PREFIX, type MetabaseKey } from '../model/metabaseModel';
 import { effectiveNumber, entryRange } from './ruleHelpers';
 import type { Rule, RuleContext } from './ruleTypes';
 
@@ -90,7 +90,7 @@ export const processLevelIgnored: Rule = {
   checkKey(ctx, key) {
     const m = ctx.model;
     const mode = m.isolationMode();
-    if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PATH + '/')) return;
+    if (key.path === WEB_SERVICE_PATH || !key.path.startsWith(WEB_SERVICE_PREFIX)) return;
     for (const entry of m.propertyEntries(key)) {
       const p = entry.prop;
       if (!p || ctx.catalog.level(p) !== 'process' || !ctx.catalog.allowsProperty(key.keyType, p)) continue;

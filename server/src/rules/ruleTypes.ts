@@ -76,6 +76,12 @@ export interface Rule {
    * again when a finding touches the edited text, or when the part asked for line numbers and the
    * edit added or removed a line). Without it the part runs on every validation.
    * test/unit/incrementalValidation.test.ts checks the lists against what the parts look up.
+   *
+   * A part that declares reads must reach keys only as applications (model.applications,
+   * applicationsByPool), pools, sites (bindingIndex), keys with an indexed property (keysWith),
+   * keys of a given type, fixed paths (keyAt), and the keys above those (inheritance): the Location
+   * of any other key may then change without running it again (ModelChange.leafMove). A part that
+   * reads paths or the key tree as such declares `reads: []`.
    */
   reads?: readonly string[];
 }

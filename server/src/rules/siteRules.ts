@@ -40,8 +40,9 @@ export const duplicateBinding: Rule = {
   reads: ['ServerBindings', 'ServerComment'],
   check(ctx) {
     const m = ctx.model;
-    for (const [id, sites] of m.bindingIndex('ServerBindings')) {
-      if (sites.length < 2) continue;
+    // forEach: no [id, sites] pair per binding of 10,000 sites.
+    m.bindingIndex('ServerBindings').forEach((sites, id) => {
+      if (sites.length < 2) return;
       const earlier = sites[0];
       for (const site of sites.slice(1)) {
         const parsed = m.bindings(site, 'ServerBindings').find((b) => b.ok && b.binding.id === id);
@@ -55,7 +56,7 @@ export const duplicateBinding: Rule = {
           data: { otherSite: earlier.location },
         });
       }
-    }
+    });
   },
 };
 
