@@ -65,15 +65,26 @@ type CachedFinding = Omit<Finding, 'key'>;
 function validationContext(model: MetabaseModel): string {
   const pools = model.keyAt('/LM/W3SVC/AppPools');
   const ws = model.webService();
-  return [
-    model.isolationMode(),
+  const poolMap = model.pools();
+  const mode = model.isolationMode();
+  const has64 = model.has64BitScriptMaps();
+  // Worked out again only when one of the keys it is read from was replaced, or the map of pools
+  // was rebuilt (the model rebuilds it when a Location changes; see applyChanges).
+  const memo = contextMemos.get(model);
+  if (memo && memo.pools === pools && memo.ws === ws && memo.poolMap === poolMap && memo.mode === mode && memo.has64 === has64) return memo.value;
+  const value = [
+    mode,
     model.hasPoolContainer(),
-    [...model.pools().values()].map((p) => model.poolName(p)).join('/'),
+    [...poolMap.values()].map((p) => model.poolName(p)).join('/'),
     ws ? (model.get(ws, 'WebSvcExtRestrictionList') ?? '') : '',
     pools ? (model.get(pools, 'Enable32BitAppOnWin64') ?? '') : '',
-    model.has64BitScriptMaps(),
+    has64,
   ].join('\u0000');
+  contextMemos.set(model, { pools, ws, poolMap, mode, has64, value });
+  return value;
 }
+
+const contextMemos = new WeakMap<MetabaseModel, { pools: MetabaseKey | undefined; ws: MetabaseKey | undefined; poolMap: ReadonlyMap<string, MetabaseKey>; mode: string; has64: boolean; value: string }>();
 
 /** One edit of the text, as MetabaseDocument.update applied it (offsets of the text before it). */
 export interface DocumentEdit {
@@ -178,21 +189,48 @@ export class ValidationCache {
     else this.flagged.delete(key);
   }
 
-  /** The keys to check, and then the keys with findings, when a walk over all keys is not needed. */
-  shortcut(model: MetabaseModel): { check: MetabaseKey[]; flagged: Iterable<MetabaseKey> } | undefined {
+  /** The keys to check, when a walk over all keys is not needed (then keyedAfter lists the keys with findings). */
+  shortcut(model: MetabaseModel): MetabaseKey[] | undefined {
     if (!this.complete) return undefined;
     // (A key that came and went again is no longer in the model.)
     const check = [...this.pending].filter((k) => model.keys[k.index] === k);
     this.pending.clear();
-    return { check, flagged: this.flagged };
+    return check;
   }
 
-  /** A walk over all keys starts (false) or ended (true). */
-  setComplete(complete: boolean): void {
+  /**
+   * The keys with findings in document order, after `checked` (the keys of shortcut) were
+   * checked: the list of the last validation without the keys that left, merged with the checked
+   * keys that have findings. (Sorting the 7,000 keys with findings of the 10,000-site file on
+   * every keystroke cost 1-2 ms.)
+   */
+  keyedAfter(model: MetabaseModel, checked: readonly MetabaseKey[]): MetabaseKey[] {
+    const kept = this.keyed.filter((k) => model.keys[k.index] === k);
+    const added = checked.filter((k) => this.flagged.has(k)).sort((a, b) => a.index - b.index);
+    let out = kept;
+    if (added.length > 0) {
+      out = [];
+      let i = 0;
+      for (const k of added) {
+        while (i < kept.length && kept[i].index < k.index) out.push(kept[i++]);
+        out.push(k);
+      }
+      while (i < kept.length) out.push(kept[i++]);
+    }
+    this.keyed = out;
+    return out;
+  }
+
+  /** A walk over all keys starts (false) or ended (true, with the keys that have findings in document order). */
+  setComplete(complete: boolean, keyed: MetabaseKey[] = []): void {
     this.complete = complete;
     this.pending.clear();
+    this.keyed = keyed;
     if (!complete) this.flagged.clear();
   }
+
+  /** The keys with findings, in document order, as of the last validation. */
+  private keyed: MetabaseKey[] = [];
 }
 
 function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => void, onLineOf?: () => void): RuleContext {
@@ -316,9 +354,8 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
     };
     const shortcut = keyCache.shortcut(model);
     if (shortcut) {
-      for (const key of shortcut.check) checked(key);
-      for (const key of shortcut.flagged) if (checked(key).length > 0) keyed.push(key);
-      keyed.sort((a, b) => a.index - b.index);
+      for (const key of shortcut) checked(key);
+      for (const key of keyCache.keyedAfter(model, shortcut)) keyed.push(key);
       return;
     }
     keyCache.setComplete(false);
@@ -329,7 +366,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
       if (i % batch === batch - 1) yield;
       if (list.length > 0) keyed.push(key);
     }
-    keyCache.setComplete(true);
+    keyCache.setComplete(true, [...keyed]);
   }
   return Object.assign(steps(), { findings, keyed });
 }

@@ -550,12 +550,40 @@ export class MetabaseModel {
     // The memos of effectiveScriptMaps name the key that sets them: a replaced one expires them too.
     if (touches('ScriptMaps') || gone.some((g) => g.ownScriptMapsMemo !== undefined || findAttr(g.element, 'ScriptMaps'))) this.scriptMapsGeneration++;
     if (touches('IIs5IsolationModeEnabled', 'Location')) this.modeCache = undefined;
-    if (structural) this.appsCache = undefined;
+    if (structural) this.appsCache = this.appsCache && this.appsAfter(this.appsCache, at, gone, fresh);
     if (touches(...APP_INFO_PROPERTIES, 'Location')) this.appsByPoolCache = undefined;
     else if (this.appsByPoolCache) {
       for (const list of this.appsByPoolCache.values()) for (let i = 0; i < list.length; i++) list[i] = swap.get(list[i]) ?? list[i];
     }
     return { gone, fresh, structural, changed, leafMove };
+  }
+
+  /**
+   * The applications after keys at `at` were replaced (structural change): the old list with the
+   * run of keys that left swapped for the new keys that are applications, or undefined (build it
+   * again) when a path that several keys share is involved. (Building the list looks up the path
+   * of 14,000 applications: 2-4 ms per Location edit at 10,000 sites.)
+   */
+  private appsAfter(apps: MetabaseKey[], at: number, gone: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): MetabaseKey[] | undefined {
+    for (const k of gone) if (k.path && (this.byPath.has(k.path) || this.sharedPaths.has(k.path))) return undefined;
+    for (const k of fresh) if (k.path && this.sharedPaths.has(k.path)) return undefined;
+    // Keys before `at` kept their indices; the keys that left had indices from `at` on; the keys
+    // after them now have indices from at + fresh.length on.
+    let lo = 0;
+    let hi = apps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (apps[mid].index < at) lo = mid + 1;
+      else hi = mid;
+    }
+    const goneSet = new Set(gone);
+    let to = lo;
+    while (to < apps.length && goneSet.has(apps[to])) to++;
+    if (to < apps.length && apps[to].index < at + fresh.length) return undefined; // not the expected shape
+    const added = fresh.filter((k) => findAttr(k.element, 'AppRoot') !== undefined && k.path.startsWith(WEB_SERVICE_PREFIX) && this.byPath.get(k.path) === k);
+    if (added.length > 4096) return undefined;
+    apps.splice(lo, to - lo, ...added);
+    return apps;
   }
 
   /** See ModelChange.leafMove (`g` had no child keys; checked before it was unlinked). */
