@@ -218,3 +218,84 @@ describe('the cap on diagnostics', () => {
     });
   }
 });
+
+describe('Location edits validate like a fresh parse', () => {
+  // Generated sites (bench/) with pools, applications, web gardens, domain identities and
+  // mistakes: characters typed into and deleted from Locations at random, which moves keys
+  // as leaves, moves applications and sites, and makes paths that no key or several keys hold.
+  for (const seed of [5, 8]) {
+    test(`60 sites, seed ${seed}`, () => {
+      const ls = service({ maxDiagnostics: 100000 });
+      const base = generateMetabase({ sites: 60, seed, mistakes: 0.3 });
+      let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+      ls.doValidation(doc);
+      const runs = new Map<string, number>();
+      const counted = allRules.filter((r) => r.check && r.reads && r.reads.length > 0);
+      const originals = counted.map((r) => r.check!);
+      counted.forEach((r, i) => {
+        r.check = (ctx) => {
+          runs.set(r.meta.id, (runs.get(r.meta.id) ?? 0) + 1);
+          originals[i].call(r, ctx);
+        };
+      });
+      let n = 0;
+      let leafEdits = 0;
+      let skipped = 0;
+      try {
+        let state = seed;
+        const rnd = (k: number): number => {
+          state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+          return state % k;
+        };
+        for (let i = 0; i < 160; i++) {
+          const values = [...doc.text.matchAll(/Location\s*=\s*"([^"<]*)"/g)];
+          const m = values[rnd(values.length)];
+          const start = m.index! + m[0].length - 1 - m[1].length;
+          const at = start + rnd(m[1].length + 1);
+          const key = doc.model.keyAtOffset(at);
+          const leaf = !!key && key.children.length === 0 && !/IIsWebServer|IIsApplicationPool/.test(key.keyType) && key.element.attributeIndex('AppRoot') < 0;
+          const insert = ['x', '/', '/y', ''][rnd(4)];
+          const end = insert === '' ? Math.min(start + m[1].length, at + 1) : at;
+          doc = replace(doc, at, end, insert);
+          runs.clear();
+          const incremental = ls.doValidation(doc);
+          const ran = runs.size;
+          const fresh = ls.doValidation(ls.parse('file:///t/MetaBase.xml', doc.version, doc.text));
+          assert.deepEqual(incremental, fresh, `edit ${i}: "${m[1]}" at ${at - start}: "${insert}"`);
+          n++;
+          if (leaf) {
+            leafEdits++;
+            if (ran === 0) skipped++;
+          }
+        }
+      } finally {
+        counted.forEach((r, i) => (r.check = originals[i]));
+      }
+      assert.equal(n, 160);
+      // Keys without keys below them that are not sites, pools or applications moved by most of
+      // these edits: no document rule that reads properties ran again for them.
+      assert.ok(leafEdits > 20, `${leafEdits} edits of leaf keys`);
+      assert.ok(skipped > leafEdits / 2, `${skipped} of ${leafEdits} leaf edits ran no property-reading document rule`);
+    });
+  }
+});
+
+describe('a key moved as a leaf', () => {
+  test('moved below a key that may not contain it: invalid-parent reports it at once', () => {
+    const ls = service();
+    const text = metabase(
+      '<IIsWebService\tLocation ="/LM/W3SVC"\n>\n</IIsWebService>\n' +
+        '<IIsWebServer\tLocation ="/LM/W3SVC/1"\n\tServerBindings=":80:"\n>\n</IIsWebServer>\n' +
+        '<IIsFilters\tLocation ="/LM/W3SVC/1/Filters"\n>\n</IIsFilters>\n' +
+        '<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1/ROOT"\n\tAppRoot="/LM/W3SVC/1/ROOT"\n\tPath="C:\\Inetpub\\wwwroot"\n>\n</IIsWebVirtualDir>\n' +
+        '<IIsWebFile\tLocation ="/LM/W3SVC/1/ROOT/a.asp"\n\tAuthFlags="AuthNTLM"\n>\n</IIsWebFile>',
+    );
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, text);
+    assert.ok(!ls.doValidation(doc).some((d) => d.code === 'invalid-parent'));
+    const at = doc.text.indexOf('/ROOT/a.asp"');
+    doc = replace(doc, at, at + '/ROOT'.length, '/Filters');
+    const after = ls.doValidation(doc);
+    assert.deepEqual(after, ls.doValidation(ls.parse('file:///t/MetaBase.xml', doc.version, doc.text)));
+    assert.ok(after.some((d) => d.code === 'invalid-parent' && (d.data as { location: string }).location === '/LM/W3SVC/1/Filters/a.asp'), JSON.stringify(after.map((d) => d.code)));
+  });
+});

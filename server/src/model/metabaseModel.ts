@@ -142,6 +142,19 @@ function aspNetOfMaps(maps: ScriptMap[]): { aspx: boolean; aspNet: string | unde
   return known;
 }
 
+/** Appends the keys below `key` in the tree (not `key` itself) to `out`, and returns `out`. */
+function collectBelow(key: MetabaseKey, out: MetabaseKey[]): MetabaseKey[] {
+  // Without recursion: a file may nest paths thousands of levels deep.
+  const stack: MetabaseKey[] = [key];
+  while (stack.length > 0) {
+    for (const c of stack.pop()!.children) {
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
 /** Parsed ScriptMaps by the length of their raw text (entries are immutable and offsets value-relative, so they can be shared). */
 const parsedScriptMaps = new Map<number, Array<{ raw: string; maps: ScriptMap[] }>>();
 let parsedScriptMapCount = 0;
@@ -499,17 +512,35 @@ export class MetabaseModel {
     // Anything a pool name, a site or the key tree could be read from.
     const shape = changed === null || changed.has('Location');
     let leafMove = false;
+    let appsByPoolKept = false;
     if (structural) {
       const leafBefore = gone.length === 1 && fresh.length === 1 && gone[0].children.length === 0;
-      if (!this.relink(gone, fresh)) this.linkAll();
-      if (leafBefore) leafMove = this.leafMove(gone[0], fresh[0]);
       // Only keys at or below a path that left or came inherit differently now; and which site
       // owns a path changes only at those paths.
       const touched = [...new Set([...gone, ...fresh].map((k) => k.path).filter((p) => p !== ''))];
-      const below = touched.map((t) => t + '/');
-      const under = (path: string): boolean => touched.some((t, i) => path === t || path.startsWith(below[i]));
+      // The keys below the ones that leave, while they are still linked to them.
+      const below: MetabaseKey[] = [];
+      if (touched.length <= 16) for (const g of gone) collectBelow(g, below);
+      if (!this.relink(gone, fresh)) this.linkAll();
+      if (leafBefore) leafMove = this.leafMove(gone[0], fresh[0]);
       if (touched.length > 16) this.appInfoGeneration++;
-      else for (const k of this.keys) if (k.appInfoMemo && under(k.path)) k.appInfoMemo = undefined;
+      else if (this.sharedPaths.size > 0 || this.appsByPoolPending.length > 64) {
+        // Keys that share a path stay out of the tree: compare paths.
+        const prefixes = touched.map((t) => t + '/');
+        const under = (path: string): boolean => touched.some((t, i) => path === t || path.startsWith(prefixes[i]));
+        for (const k of this.keys) if (k.appInfoMemo && under(k.path)) k.appInfoMemo = undefined;
+      } else {
+        // The keys at or below a path are its key and the keys below it in the tree (no walk
+        // over all 46,000 keys per Location edit).
+        const affected = [...gone, ...below];
+        for (const t of touched) {
+          const owner = this.byPath.get(t);
+          if (owner) collectBelow(owner, affected).push(owner);
+        }
+        appsByPoolKept = this.appsByPoolCache !== undefined && this.unlistApps(affected, fresh);
+        for (const k of affected) k.appInfoMemo = undefined;
+        if (appsByPoolKept) for (const k of affected) this.appsByPoolPending.push(k);
+      }
       this.indexBindings(sharing.length > 0 ? [...fresh, ...sharing] : fresh);
     } else {
       this.indexBindings(sharing.length > 0 ? [...fresh, ...sharing] : fresh);
@@ -540,7 +571,8 @@ export class MetabaseModel {
     const touches = (...names: string[]): boolean => changed === null || names.some((n) => changed.has(n));
     if (shape) {
       this.duplicatesCache = undefined;
-      this.poolsCache = undefined;
+      // Only pool keys are in the map of pools (by the last segment of their path).
+      if (gone.some((k) => k.keyType === 'IIsApplicationPool') || fresh.some((k) => k.keyType === 'IIsApplicationPool')) this.poolsCache = undefined;
     } else {
       // The same keys by path and type: only the objects of the edited ones were replaced.
       if (this.poolsCache) for (const [name, pool] of this.poolsCache) this.poolsCache.set(name, swap.get(pool) ?? pool);
@@ -551,9 +583,13 @@ export class MetabaseModel {
     if (touches('ScriptMaps') || gone.some((g) => g.ownScriptMapsMemo !== undefined || findAttr(g.element, 'ScriptMaps'))) this.scriptMapsGeneration++;
     if (touches('IIs5IsolationModeEnabled', 'Location')) this.modeCache = undefined;
     if (structural) this.appsCache = this.appsCache && this.appsAfter(this.appsCache, at, gone, fresh);
-    if (touches(...APP_INFO_PROPERTIES, 'Location')) this.appsByPoolCache = undefined;
-    else if (this.appsByPoolCache) {
+    if (touches(...APP_INFO_PROPERTIES, 'Location') && !appsByPoolKept) {
+      this.appsByPoolCache = undefined;
+      this.appsByPoolPending = [];
+    }
+    else if (this.appsByPoolCache && !structural) {
       for (const list of this.appsByPoolCache.values()) for (let i = 0; i < list.length; i++) list[i] = swap.get(list[i]) ?? list[i];
+      this.appsByPoolPending = this.appsByPoolPending.map((k) => swap.get(k) ?? k);
     }
     return { gone, fresh, structural, changed, leafMove };
   }
@@ -997,7 +1033,43 @@ export class MetabaseModel {
   }
 
   /** Live applications (templates excluded) grouped by the lower-case name of their pool. */
+  /**
+   * Takes the applications among `keys` out of the lists of applications by pool (their pools as
+   * their memos say, before the memos are dropped); false when one that may be listed has no memo
+   * to say where. New keys and keys still pending are in no list.
+   */
+  private unlistApps(keys: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): boolean {
+    const map = this.appsByPoolCache!;
+    const unlisted = new Set([...fresh, ...this.appsByPoolPending]);
+    for (const k of keys) {
+      if (findAttr(k.element, 'AppRoot') === undefined || unlisted.has(k)) continue;
+      const memo = k.appInfoMemo;
+      // (An edit of another property dropped the memo and kept the key's place.)
+      if (!memo || memo.generation !== this.appInfoGeneration) return false;
+      const list = map.get(memo.info.poolId);
+      const i = list ? list.indexOf(k) : -1;
+      if (i >= 0) list!.splice(i, 1);
+      if (list && list.length === 0) map.delete(memo.info.poolId);
+    }
+    return true;
+  }
+
+  /** Keys to put back into the lists of applications by pool when next asked (see applyChanges). */
+  private appsByPoolPending: MetabaseKey[] = [];
+
   applicationsByPool(): Map<string, MetabaseKey[]> {
+    if (this.appsByPoolCache && this.appsByPoolPending.length > 0) {
+      const map = this.appsByPoolCache;
+      const pending = new Set(this.appsByPoolPending);
+      this.appsByPoolPending = [];
+      for (const app of pending) {
+        if (this.keys[app.index] !== app || !this.isApplication(app) || this.byPath.get(app.path) !== app || this.isTemplate(app)) continue;
+        const name = this.appInfo(app).poolId;
+        let list = map.get(name);
+        if (!list) map.set(name, (list = []));
+        list.splice(positionByIndex(list, app.index), 0, app);
+      }
+    }
     if (!this.appsByPoolCache) {
       const map = new Map<string, MetabaseKey[]>();
       for (const app of this.applications()) {

@@ -142,21 +142,18 @@ export const kerberosSpn: Rule = {
   check(ctx) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;
-    const domainAccount = new Map<MetabaseKey, string | null>();
-    for (const app of m.applications()) {
-      if (m.isTemplate(app)) continue;
-      const info = m.appInfo(app);
-      if (!info.kerberosOnly) continue;
-      const pool = m.poolById(info.poolId);
+    // By pool: only the applications of pools that run as a domain account are looked at.
+    for (const [poolId, apps] of m.applicationsByPool()) {
+      const pool = m.poolById(poolId);
       if (!pool) continue;
-      let account = domainAccount.get(pool);
-      if (account === undefined) {
-        const user = effectiveNumber(m, pool, 'AppPoolIdentityType').value === 3 ? m.effective(pool, 'WAMUserName').value?.trim() : undefined;
-        account = user && user.includes('\\') ? user : null;
-        domainAccount.set(pool, account);
-      }
+      const user = effectiveNumber(m, pool, 'AppPoolIdentityType').value === 3 ? m.effective(pool, 'WAMUserName').value?.trim() : undefined;
+      const account = user && user.includes('\\') ? user : null;
       if (!account) continue;
-      ctx.reportKey(app, `${appLabel(app)} accepts only Integrated Windows authentication and its pool ${info.poolName} runs as the domain account ${account}. Kerberos then needs an SPN (HTTP/host name) registered for ${account}, or users are prompted three times and get 401.1; register it with setspn, or set NTAuthenticationProviders="NTLM".`);
+      for (const app of apps) {
+        const info = m.appInfo(app);
+        if (!info.kerberosOnly) continue;
+        ctx.reportKey(app, `${appLabel(app)} accepts only Integrated Windows authentication and its pool ${info.poolName} runs as the domain account ${account}. Kerberos then needs an SPN (HTTP/host name) registered for ${account}, or users are prompted three times and get 401.1; register it with setspn, or set NTAuthenticationProviders="NTLM".`);
+      }
     }
   },
 };

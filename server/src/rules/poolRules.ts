@@ -40,20 +40,23 @@ export const appPoolNotFound: Rule = {
     const m = ctx.model;
     if (!m.hasPoolContainer() || m.isolationMode() === 'iis5') return;
     let existing: string[] | undefined;
-    for (const app of m.applications()) {
-      if (m.isTemplate(app)) continue;
-      const info = m.appInfo(app);
-      if (info.poolFrom === app || m.poolById(info.poolId)) continue;
-      existing ??= poolKeys(m).map((p) => m.poolName(p));
-      if (info.poolFrom) {
-        if (info.poolName.trim() === '') continue;
-        ctx.reportKey(app, `This application inherits AppPoolId="${info.poolName}" from ${info.poolFrom.location}, and that pool does not exist, so its requests fail (typically with 503 Service Unavailable).`, {
-          data: { pool: info.poolName, pools: existing, inheritedFrom: info.poolFrom.location },
-        });
-      } else {
-        ctx.reportKey(app, `This application sets no AppPoolId, so IIS puts it in ${DEFAULT_APP_POOL}, which does not exist in this metabase: its requests fail (typically with 503 Service Unavailable).`, {
-          data: { pool: info.poolName, pools: existing },
-        });
+    // By pool: only the applications of pools that do not exist are looked at.
+    for (const [poolId, apps] of m.applicationsByPool()) {
+      if (m.poolById(poolId)) continue;
+      for (const app of apps) {
+        const info = m.appInfo(app);
+        if (info.poolFrom === app) continue;
+        existing ??= poolKeys(m).map((p) => m.poolName(p));
+        if (info.poolFrom) {
+          if (info.poolName.trim() === '') continue;
+          ctx.reportKey(app, `This application inherits AppPoolId="${info.poolName}" from ${info.poolFrom.location}, and that pool does not exist, so its requests fail (typically with 503 Service Unavailable).`, {
+            data: { pool: info.poolName, pools: existing, inheritedFrom: info.poolFrom.location },
+          });
+        } else {
+          ctx.reportKey(app, `This application sets no AppPoolId, so IIS puts it in ${DEFAULT_APP_POOL}, which does not exist in this metabase: its requests fail (typically with 503 Service Unavailable).`, {
+            data: { pool: info.poolName, pools: existing },
+          });
+        }
       }
     }
   },
