@@ -500,7 +500,8 @@ export class MetabaseModel {
       }
     }
     this.keys.splice(at, gone.length, ...fresh);
-    for (let i = at; i < this.keys.length; i++) this.keys[i].index = i;
+    // (The new keys were numbered from `at`; the ones after them move only when the count changed.)
+    if (gone.length !== fresh.length) for (let i = at + fresh.length; i < this.keys.length; i++) this.keys[i].index = i;
     for (const k of fresh) {
       this.register(k);
       this.indexAttributes(k);
@@ -547,7 +548,14 @@ export class MetabaseModel {
       const mapped = (k: MetabaseKey | null): MetabaseKey | null => (k ? (swap.get(k) ?? k) : null);
       // Same paths in the same order: the applications are the same ones unless AppRoot came or went.
       const appsKept = this.appsCache && gone.every((g, i) => !findAttr(g.element, 'AppRoot') === !findAttr(fresh[i].element, 'AppRoot'));
-      this.appsCache = appsKept ? this.appsCache!.map((k) => swap.get(k) ?? k) : undefined;
+      if (appsKept) {
+        // In place: the replaced keys keep their places (and indices).
+        const apps = this.appsCache!;
+        for (let i = 0; i < gone.length; i++) {
+          const p = positionByIndex(apps, gone[i].index);
+          if (apps[p] === gone[i]) apps[p] = fresh[i];
+        }
+      } else this.appsCache = undefined;
       for (let i = 0; i < gone.length; i++) {
         const g = gone[i];
         const f = fresh[i];
@@ -588,7 +596,21 @@ export class MetabaseModel {
       this.appsByPoolPending = [];
     }
     else if (this.appsByPoolCache && !structural) {
-      for (const list of this.appsByPoolCache.values()) for (let i = 0; i < list.length; i++) list[i] = swap.get(list[i]) ?? list[i];
+      // The replaced keys keep their places: found through the pool their memo names, or by a
+      // pass over the lists when a memo is gone.
+      const byPool = this.appsByPoolCache;
+      const found = gone.every((g, i) => {
+        if (findAttr(g.element, 'AppRoot') === undefined) return true;
+        const memo = g.appInfoMemo;
+        const poolId = memo && memo.generation === this.appInfoGeneration ? memo.info.poolId : undefined;
+        if (poolId === undefined) return false;
+        const list = byPool.get(poolId);
+        if (!list) return true;
+        const p = positionByIndex(list, g.index);
+        if (list[p] === g) list[p] = fresh[i];
+        return true;
+      });
+      if (!found) for (const list of byPool.values()) for (let i = 0; i < list.length; i++) list[i] = swap.get(list[i]) ?? list[i];
       this.appsByPoolPending = this.appsByPoolPending.map((k) => swap.get(k) ?? k);
     }
     return { gone, fresh, structural, changed, leafMove };
