@@ -299,3 +299,31 @@ describe('a key moved as a leaf', () => {
     assert.ok(after.some((d) => d.code === 'invalid-parent' && (d.data as { location: string }).location === '/LM/W3SVC/1/Filters/a.asp'), JSON.stringify(after.map((d) => d.code)));
   });
 });
+
+describe('the cap on diagnostics after edits', () => {
+  test('typing in values, Locations and AppPoolIds: the same diagnostics shown and the same count left out as a fresh parse', () => {
+    const ls = service({ maxDiagnostics: 40 });
+    const base = generateMetabase({ sites: 40, seed: 11, mistakes: 0.5 });
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.validate(doc);
+    let state = 11;
+    const rnd = (k: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % k;
+    };
+    let truncatedSeen = 0;
+    for (let i = 0; i < 120; i++) {
+      const values = [...doc.text.matchAll(/\s(Location|AppPoolId|AccessFlags|ServerComment|Path|AuthFlags)\s*=\s*"([^"<]*)"/g)];
+      const m = values[rnd(values.length)];
+      const start = m.index! + m[0].length - 1 - m[2].length;
+      const at = start + rnd(m[2].length + 1);
+      const insert = ['x', '', '/', ' | AccessExecute'][rnd(4)];
+      doc = replace(doc, at, insert === '' ? Math.min(start + m[2].length, at + 1) : at, insert);
+      const incremental = ls.validate(doc);
+      const fresh = ls.validate(ls.parse('file:///t/MetaBase.xml', doc.version, doc.text));
+      assert.deepEqual(incremental, fresh, `edit ${i}`);
+      if (fresh.truncated > 0) truncatedSeen++;
+    }
+    assert.ok(truncatedSeen > 100, `${truncatedSeen} versions had diagnostics left out`);
+  });
+});

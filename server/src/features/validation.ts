@@ -140,10 +140,11 @@ export class ValidationCache {
     if (!edit.change) this.complete = false;
     else {
       for (const g of edit.change.gone) {
-        this.flagged.delete(g);
+        if (this.flagged.delete(g)) this.unflagged.push(g);
         this.pending.delete(g);
       }
       for (const f of edit.change.fresh) this.pending.add(f);
+      if (edit.change.structural) this.moved = true;
     }
     if (this.documentFindings.size === 0) return;
     const changed = edit.change?.changed;
@@ -205,20 +206,36 @@ export class ValidationCache {
    * every keystroke cost 1-2 ms.)
    */
   keyedAfter(model: MetabaseModel, checked: readonly MetabaseKey[]): MetabaseKey[] {
-    const kept = this.keyed.filter((k) => model.keys[k.index] === k);
     const added = checked.filter((k) => this.flagged.has(k)).sort((a, b) => a.index - b.index);
-    let out = kept;
-    if (added.length > 0) {
-      out = [];
-      let i = 0;
-      for (const k of added) {
-        while (i < kept.length && kept[i].index < k.index) out.push(kept[i++]);
-        out.push(k);
+    const lengthOf = (k: MetabaseKey): number => this.of(k)?.length ?? 0;
+    for (const k of this.unflagged) this.keyedTotal -= lengthOf(k);
+    for (const k of added) this.keyedTotal += lengthOf(k);
+    if (!this.moved) {
+      // Keys were only replaced (no key came, went or moved): every key kept its index, so the
+      // ones that left are found by binary search and the new ones go in the same way.
+      const keyed = this.keyed;
+      for (const k of this.unflagged) {
+        const at = positionOf(keyed, k.index);
+        if (keyed[at] === k) keyed.splice(at, 1);
       }
-      while (i < kept.length) out.push(kept[i++]);
+      for (const k of added) keyed.splice(positionOf(keyed, k.index), 0, k);
+    } else {
+      const kept = this.keyed.filter((k) => model.keys[k.index] === k);
+      let out = kept;
+      if (added.length > 0) {
+        out = [];
+        let i = 0;
+        for (const k of added) {
+          while (i < kept.length && kept[i].index < k.index) out.push(kept[i++]);
+          out.push(k);
+        }
+        while (i < kept.length) out.push(kept[i++]);
+      }
+      this.keyed = out;
     }
-    this.keyed = out;
-    return out;
+    this.unflagged = [];
+    this.moved = false;
+    return this.keyed;
   }
 
   /** A walk over all keys starts (false) or ended (true, with the keys that have findings in document order). */
@@ -226,11 +243,33 @@ export class ValidationCache {
     this.complete = complete;
     this.pending.clear();
     this.keyed = keyed;
+    this.unflagged = [];
+    this.moved = false;
+    this.keyedTotal = 0;
+    for (const k of keyed) this.keyedTotal += this.of(k)?.length ?? 0;
     if (!complete) this.flagged.clear();
   }
 
   /** The keys with findings, in document order, as of the last validation. */
   private keyed: MetabaseKey[] = [];
+  /** How many findings the keys of `keyed` have together. */
+  keyedTotal = 0;
+  /** Keys with findings that left since the last validation. */
+  private unflagged: MetabaseKey[] = [];
+  /** Keys came, went or moved since the last validation (indices changed). */
+  private moved = false;
+}
+
+/** First position in `keys` (in document order) whose index is not below `index`. */
+function positionOf(keys: readonly MetabaseKey[], index: number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid].index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => void, onLineOf?: () => void): RuleContext {
@@ -408,7 +447,7 @@ export function validate(doc: MetabaseDocument, settings: ValidationSettings = {
   const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
   const steps = findingSteps(doc, enabled);
   for (let r = steps.next(); !r.done; r = steps.next());
-  return finish(doc, steps.findings, steps.keyed, settings, enabled);
+  return finish(doc, steps.findings, steps.keyed, settings, enabled, doc.validationCache?.keyedTotal ?? -1);
 }
 
 /**
@@ -422,7 +461,7 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
     await pause();
     if (!stillWanted()) return undefined;
   }
-  return finish(doc, steps.findings, steps.keyed, settings, enabled);
+  return finish(doc, steps.findings, steps.keyed, settings, enabled, doc.validationCache?.keyedTotal ?? -1);
 }
 
 /**
@@ -431,7 +470,7 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
  * suppression comments, cut at maxDiagnostics. A key's finding becomes an object with absolute
  * offsets only when it is shown: at 10,000 sites most of them are counted, not shown.
  */
-function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly MetabaseKey[], settings: ValidationSettings, enabled: (ruleId: string) => boolean): ValidationResult {
+function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly MetabaseKey[], settings: ValidationSettings, enabled: (ruleId: string) => boolean, keyedTotal = -1): ValidationResult {
   const filter = new SuppressionFilter(doc.source, doc.xml, doc.lines);
   const max = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
   const shown: Diagnostic[] = [];
@@ -449,11 +488,14 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
   let k = 0;
   let i = -1;
   let list: CachedFinding[] = [];
+  /** Findings in the keys' lists loaded so far. */
+  let loaded = 0;
   const advance = (): boolean => {
     for (;;) {
       if (++i >= list.length) {
         if (k >= keyed.length) return false;
         list = cachedOf(keyed[k++]);
+        loaded += list.length;
         i = -1;
         continue;
       }
@@ -480,9 +522,13 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
     let d = 0;
     while (d < docs.length || more) {
       if (countable && shown.length >= max) {
-        let rest = docs.length - d + (more ? list.length - i : 0);
-        for (let n = k; n < keyed.length; n++) rest += cachedOf(keyed[n]).length;
-        total += rest;
+        // The lists not loaded yet, from the cache's running total when it covers these keys.
+        let unloaded = keyedTotal - loaded;
+        if (keyedTotal < 0) {
+          unloaded = 0;
+          for (let n = k; n < keyed.length; n++) unloaded += cachedOf(keyed[n]).length;
+        }
+        total += docs.length - d + (more ? list.length - i : 0) + unloaded;
         break;
       }
       if (more && (d >= docs.length || compareFindings(docs[d], cur) > 0)) {
