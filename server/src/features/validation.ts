@@ -167,15 +167,24 @@ export class ValidationCache {
         this.documentFindings.delete(id);
         continue;
       }
-      const moved: Finding[] = [];
+      // Checked first, then moved in place (the findings are this cache's own objects: results
+      // get diagnostics made from them), so an edit allocates nothing per finding.
+      let touched = false;
       for (const f of entry.findings) {
-        const start = move(f.start);
-        const end = move(f.end);
-        if (start < 0 || end < 0) break;
-        moved.push({ ...f, start, end, key: f.key && (swap.get(f.key) ?? f.key) });
+        if (move(f.start) < 0 || move(f.end) < 0) {
+          touched = true;
+          break;
+        }
       }
-      if (moved.length === entry.findings.length) entry.findings = moved;
-      else this.documentFindings.delete(id);
+      if (touched) {
+        this.documentFindings.delete(id);
+        continue;
+      }
+      for (const f of entry.findings) {
+        f.start = move(f.start);
+        f.end = move(f.end);
+        if (f.key && swap.size > 0) f.key = swap.get(f.key) ?? f.key;
+      }
     }
   }
 

@@ -39,6 +39,8 @@ export class MetabaseKey {
   bindingsMemo: { ServerBindings?: BindingParse[]; SecureBindings?: BindingParse[] } | undefined = undefined;
   /** Slot for the model: what this application inherits (MetabaseModel.appInfo), for one generation of the model. */
   appInfoMemo: { generation: number; info: AppInfo } | undefined = undefined;
+  /** Slot for the model: the pool id under which this key is listed in applicationsByPool (if it is). */
+  poolListed: string | undefined = undefined;
   /** Slot for the model: the ScriptMaps in effect here, for one generation of the model's ScriptMaps. */
   scriptMapsMemo: { generation: number; value: { from: MetabaseKey; maps: ScriptMap[] } | undefined } | undefined = undefined;
 
@@ -590,7 +592,8 @@ export class MetabaseModel {
           const owner = this.byPath.get(t);
           if (owner) collectBelow(owner, affected).push(owner);
         }
-        appsByPoolKept = this.appsByPoolCache !== undefined && this.unlistApps(affected, fresh);
+        appsByPoolKept = this.appsByPoolCache !== undefined;
+        if (appsByPoolKept) this.unlistApps(affected);
         for (const k of affected) k.appInfoMemo = undefined;
         if (appsByPoolKept) for (const k of affected) this.appsByPoolPending.push(k);
       }
@@ -648,21 +651,17 @@ export class MetabaseModel {
       this.appsByPoolPending = [];
     }
     else if (this.appsByPoolCache && !structural) {
-      // The replaced keys keep their places: found through the pool their memo names, or by a
-      // pass over the lists when a memo is gone.
+      // The replaced keys keep their places (found through the pool they are listed under).
       const byPool = this.appsByPoolCache;
-      const found = gone.every((g, i) => {
-        if (findAttr(g.element, 'AppRoot') === undefined) return true;
-        const memo = g.appInfoMemo;
-        const poolId = memo && memo.generation === this.appInfoGeneration ? memo.info.poolId : undefined;
-        if (poolId === undefined) return false;
-        const list = byPool.get(poolId);
-        if (!list) return true;
+      for (let i = 0; i < gone.length; i++) {
+        const g = gone[i];
+        const list = g.poolListed === undefined ? undefined : byPool.get(g.poolListed);
+        if (!list) continue;
         const p = positionByIndex(list, g.index);
-        if (list[p] === g) list[p] = fresh[i];
-        return true;
-      });
-      if (!found) for (const list of byPool.values()) for (let i = 0; i < list.length; i++) list[i] = swap.get(list[i]) ?? list[i];
+        if (list[p] !== g) continue;
+        list[p] = fresh[i];
+        fresh[i].poolListed = g.poolListed;
+      }
       this.appsByPoolPending = this.appsByPoolPending.map((k) => swap.get(k) ?? k);
     }
     return { gone, fresh, structural, changed, leafMove };
@@ -1112,24 +1111,21 @@ export class MetabaseModel {
 
   /** Live applications (templates excluded) grouped by the lower-case name of their pool. */
   /**
-   * Takes the applications among `keys` out of the lists of applications by pool (their pools as
-   * their memos say, before the memos are dropped); false when one that may be listed has no memo
-   * to say where. New keys and keys still pending are in no list.
+   * Takes the applications among `keys` out of the lists of applications by pool (each key knows
+   * the pool it is listed under).
    */
-  private unlistApps(keys: readonly MetabaseKey[], fresh: readonly MetabaseKey[]): boolean {
+  private unlistApps(keys: readonly MetabaseKey[]): void {
     const map = this.appsByPoolCache!;
-    const unlisted = new Set([...fresh, ...this.appsByPoolPending]);
     for (const k of keys) {
-      if (findAttr(k.element, 'AppRoot') === undefined || unlisted.has(k)) continue;
-      const memo = k.appInfoMemo;
-      // (An edit of another property dropped the memo and kept the key's place.)
-      if (!memo || memo.generation !== this.appInfoGeneration) return false;
-      const list = map.get(memo.info.poolId);
+      const poolId = k.poolListed;
+      if (poolId === undefined) continue;
+      k.poolListed = undefined;
+      const list = map.get(poolId);
       const i = list ? list.indexOf(k) : -1;
-      if (i >= 0) list!.splice(i, 1);
-      if (list && list.length === 0) map.delete(memo.info.poolId);
+      if (i < 0) continue;
+      list!.splice(i, 1);
+      if (list!.length === 0) map.delete(poolId);
     }
-    return true;
   }
 
   /** Keys to put back into the lists of applications by pool when next asked (see applyChanges). */
@@ -1145,7 +1141,10 @@ export class MetabaseModel {
         const name = this.appInfo(app).poolId;
         let list = map.get(name);
         if (!list) map.set(name, (list = []));
-        list.splice(positionByIndex(list, app.index), 0, app);
+        const at = positionByIndex(list, app.index);
+        if (list[at] === app) continue;
+        list.splice(at, 0, app);
+        app.poolListed = name;
       }
     }
     if (!this.appsByPoolCache) {
@@ -1156,6 +1155,7 @@ export class MetabaseModel {
         let list = map.get(name);
         if (!list) map.set(name, (list = []));
         list.push(app);
+        app.poolListed = name;
       }
       this.appsByPoolCache = map;
     }

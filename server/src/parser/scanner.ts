@@ -187,7 +187,7 @@ class Scanner {
     // A whole file: room for about one attribute per 80 characters (IIS's layout has one per line),
     // so the table is not grown and copied seven times on the way to 300,000 attributes.
     const whole = this.pos === 0 && this.base === 0 && !options.stopAt;
-    this.table = new AttributeTable(this.names, whole ? Math.max(4096, Math.ceil(text.length / 80)) : 4096);
+    this.table = new AttributeTable(this.names, whole ? Math.max(4096, Math.ceil(text.length / 80)) : 256);
     this.stack = options.openElements ? [...options.openElements] : [];
   }
 
