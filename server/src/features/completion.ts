@@ -5,15 +5,18 @@
  */
 import {
   CompletionItemKind,
+  CompletionItemTag,
   InsertTextFormat,
   MarkupKind,
   TextEdit,
   type CompletionItem,
   type CompletionList,
+  type MarkupContent,
 } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
 import { lastSegment, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
 import type { XmlElement } from '../parser/xmlTypes';
+import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData } from '../schema/types';
 import { cursorContext } from './cursor';
 import { describeKeyType, describeProperty, keyTypeMarkdown, propertyMarkdown } from './describe';
@@ -185,19 +188,38 @@ function attributeItems(doc: MetabaseDocument, el: XmlElement, key: MetabaseKey 
   return items;
 }
 
+/** The parts of a property's completion item that do not depend on where it is asked, per catalog and mode. */
+const propertyItemParts = new WeakMap<SchemaCatalog, Map<string, { detail: string; documentation: MarkupContent; sortText: string; tags: CompletionItemTag[] | undefined; snippet: string }>>();
+
 function propertyItem(doc: MetabaseDocument, p: PropertyData, range: ReturnType<MetabaseDocument['lines']['range']>, mode: string): CompletionItem {
-  const d = describeProperty(doc.catalog, p);
-  const readOnly = d.status.includes('readOnly');
-  const ignored = mode === 'iis5' && d.level === 'pool';
-  const snippet = p.type === 'BOOL' ? `${p.name}="\${1|TRUE,FALSE|}"` : `${p.name}="\${1:${(p.schemaDefault ?? '').replace(/[$}\\|,]/g, '\\$&')}}"`;
+  // Worked out once: a key type offers a hundred properties, and their descriptions took most of
+  // a completion request (p95 4 ms at 10,000 sites).
+  let parts = propertyItemParts.get(doc.catalog);
+  if (!parts) propertyItemParts.set(doc.catalog, (parts = new Map()));
+  const id = `${mode}\u0000${p.name}`;
+  let known = parts.get(id);
+  if (!known || parts.size > 4096) {
+    if (parts.size > 4096) parts.clear();
+    const d = describeProperty(doc.catalog, p);
+    const readOnly = d.status.includes('readOnly');
+    const ignored = mode === 'iis5' && d.level === 'pool';
+    known = {
+      detail: `${p.type}${d.units ? `, ${d.units}` : ''}${d.level !== 'other' ? ` · ${d.level} level` : ''}${readOnly ? ' · maintained by IIS' : ''}`,
+      documentation: { kind: MarkupKind.Markdown, value: propertyMarkdown(d) },
+      sortText: `${readOnly || ignored || d.generated ? '2' : '1'}${p.name}`,
+      tags: d.status.includes('obsoleteInIIS6') ? [CompletionItemTag.Deprecated] : undefined,
+      snippet: p.type === 'BOOL' ? `${p.name}="\${1|TRUE,FALSE|}"` : `${p.name}="\${1:${(p.schemaDefault ?? '').replace(/[$}\\|,]/g, '\\$&')}}"`,
+    };
+    parts.set(id, known);
+  }
   return {
     label: p.name,
     kind: CompletionItemKind.Property,
-    detail: `${p.type}${d.units ? `, ${d.units}` : ''}${d.level !== 'other' ? ` · ${d.level} level` : ''}${readOnly ? ' · maintained by IIS' : ''}`,
-    documentation: { kind: MarkupKind.Markdown, value: propertyMarkdown(d) },
-    sortText: `${readOnly || ignored || d.generated ? '2' : '1'}${p.name}`,
-    tags: d.status.includes('obsoleteInIIS6') ? [1] : undefined,
-    textEdit: TextEdit.replace(range, snippet),
+    detail: known.detail,
+    documentation: known.documentation,
+    sortText: known.sortText,
+    tags: known.tags,
+    textEdit: TextEdit.replace(range, known.snippet),
     insertTextFormat: InsertTextFormat.Snippet,
   };
 }
