@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { MetabaseModel } from '../../server/src/model/metabaseModel';
 import type { MetabaseDocument } from '../../server/src/metabaseDocument';
+import { NameTable } from '../../server/src/parser/scanner';
 import { XmlElement } from '../../server/src/parser/xmlTypes';
 import { allRules } from '../../server/src/rules/registry';
 import type { Rule } from '../../server/src/rules/ruleTypes';
@@ -35,14 +36,16 @@ function namesLookedUp(rule: Rule, text: string): Set<string> {
   const seen = new Set<string>();
   let recording = false;
   const proto = XmlElement.prototype;
-  const attributeIndex = proto.attributeIndex;
   const attributes = Object.getOwnPropertyDescriptor(proto, 'attributes')!;
   const model = MetabaseModel.prototype;
   const { keysWith, propertyEntries, properties, customs } = model;
   const check = rule.check!;
-  proto.attributeIndex = function (this: XmlElement, name: string) {
+  // Every lookup of an attribute by name asks the name table for the name's id first
+  // (attributeIndex, findAttr, the model's inherited lookups), also for names no file has.
+  const idOf = NameTable.prototype.idOf;
+  NameTable.prototype.idOf = function (this: NameTable, name: string) {
     if (recording) seen.add(name);
-    return attributeIndex.call(this, name);
+    return idOf.call(this, name);
   };
   Object.defineProperty(proto, 'attributes', {
     configurable: true,
@@ -76,7 +79,7 @@ function namesLookedUp(rule: Rule, text: string): Set<string> {
   try {
     ls.doValidation(ls.parse('file:///t/MetaBase.xml', 1, text));
   } finally {
-    proto.attributeIndex = attributeIndex;
+    NameTable.prototype.idOf = idOf;
     Object.defineProperty(proto, 'attributes', attributes);
     Object.assign(model, { keysWith, propertyEntries, properties, customs });
     rule.check = check;

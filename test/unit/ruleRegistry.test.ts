@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { renderRuleDocs } from '../../scripts/generate-rule-docs';
 import { FIXABLE_RULES } from '../../server/src/features/codeActions';
 import { allRules, ruleById } from '../../server/src/rules/registry';
-import { repoRoot } from '../helpers';
+import { generateMetabase } from '../../bench/gen-metabase';
+import { keyRuleFilters } from '../../server/src/features/validation';
+import { fixturesDir, repoRoot, service } from '../helpers';
 
 test('rule ids are unique kebab-case, each rule has a description and at least one source', () => {
   assert.equal(ruleById.size, allRules.length);
@@ -22,4 +24,34 @@ test('every quick fix belongs to a rule', () => {
 
 test('docs/rules.md is generated from the registry and up to date', () => {
   assert.ok(readFileSync(path.join(repoRoot, 'docs', 'rules.md'), 'utf8') === renderRuleDocs(), 'run npm run generate');
+});
+
+describe('key rules skip only keys they find nothing on (Rule.keyTypes, Rule.needs)', () => {
+  const files = [
+    path.join(repoRoot, 'examples', 'MetaBase.xml'),
+    ...readdirSync(path.join(fixturesDir, 'misconfigs')).filter((f) => f.endsWith('.xml')).map((f) => path.join(fixturesDir, 'misconfigs', f)),
+    ...readdirSync(path.join(fixturesDir, 'realworld')).filter((f) => f.endsWith('.xml')).map((f) => path.join(fixturesDir, 'realworld', f)),
+  ];
+  const texts: Array<[string, string]> = [
+    ...files.map((f): [string, string] => [path.basename(f), readFileSync(f, 'utf8')]),
+    ...[1, 2, 3].map((seed): [string, string] => [`generated, seed ${seed}`, generateMetabase({ sites: 30, seed, mistakes: 0.8 })]),
+  ];
+  test('the filtered rules are the ones that declare filters', () => {
+    const filtered = allRules.filter((r) => r.keyTypes || r.needs).map((r) => r.meta.id);
+    assert.ok(filtered.length >= 15, filtered.join(', '));
+    for (const r of allRules) if (r.keyTypes || r.needs) assert.ok(r.checkKey, `${r.meta.id} has a key part`);
+  });
+  for (const [name, text] of texts) {
+    test(`the same diagnostics with and without the filters: ${name}`, () => {
+      const ls = service({ maxDiagnostics: 100000 });
+      const withFilters = ls.doValidation(ls.parse('file:///t/MetaBase.xml', 1, text));
+      keyRuleFilters.enabled = false;
+      try {
+        const without = ls.doValidation(ls.parse('file:///t/MetaBase.xml', 1, text));
+        assert.deepEqual(withFilters, without);
+      } finally {
+        keyRuleFilters.enabled = true;
+      }
+    });
+  }
 });

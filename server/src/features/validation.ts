@@ -15,10 +15,10 @@ import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languagese
 import type { MetabaseDocument } from '../metabaseDocument';
 import type { MetabaseKey, MetabaseModel, ModelChange } from '../model/metabaseModel';
 import { allRules, ruleById } from '../rules/registry';
-import type { Finding, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
+import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
 import type { SchemaCatalog } from '../schema/catalog';
-import { attributeEnd, type XmlAttribute } from '../parser/xmlTypes';
+import { attributeEnd, type NameIds, type XmlAttribute, type XmlElement } from '../parser/xmlTypes';
 import { detach } from '../util/detach';
 
 export const DIAGNOSTIC_SOURCE = 'iis6-metabase';
@@ -53,6 +53,60 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export const DEFAULT_MAX_DIAGNOSTICS = 1000;
 
 const KEY_RULES = allRules.filter((r) => r.checkKey);
+
+/** Bits for the properties key rules need (Rule.needs), by name. */
+const NEED_BITS = new Map<string, number>();
+for (const r of KEY_RULES) for (const n of r.needs ?? []) if (!NEED_BITS.has(n)) NEED_BITS.set(n, 1 << NEED_BITS.size);
+if (NEED_BITS.size > 31) throw new Error('too many properties in Rule.needs for one mask');
+
+/** A key rule with the mask of the properties it needs (0: it needs none). */
+interface KeyRulePlan {
+  rule: Rule;
+  needs: number;
+}
+
+/** Tests turn the filters off (Rule.keyTypes, Rule.needs) to check that they skip only keys the rules find nothing on. */
+export const keyRuleFilters = { enabled: true };
+
+/** The key rules that can find anything on a key type, in registry order. */
+const plansByKeyType = new Map<string, KeyRulePlan[]>();
+const unfiltered = KEY_RULES.map((rule) => ({ rule, needs: 0 }));
+function keyRulesFor(keyType: string): KeyRulePlan[] {
+  if (!keyRuleFilters.enabled) return unfiltered;
+  let plans = plansByKeyType.get(keyType);
+  if (!plans) {
+    plans = KEY_RULES.filter((r) => !r.keyTypes || r.keyTypes.includes(keyType)).map((rule) => ({ rule, needs: (rule.needs ?? []).reduce((m, n) => m | NEED_BITS.get(n)!, 0) }));
+    plansByKeyType.set(keyType, plans);
+  }
+  return plans;
+}
+
+/** Per name id of the shared name table, the bit of NEED_BITS (0 for other names). */
+let needBitsById = new Int32Array(0);
+let needBitsOf: NameIds | undefined;
+/** How many names the table had when needBitsById was made (a name seen later gets a new id). */
+let needBitsAt = -1;
+
+/** The NEED_BITS of the properties an element sets. */
+function needMask(el: XmlElement): number {
+  const table = el.table;
+  const names = table.names;
+  if (needBitsOf !== names || needBitsAt !== names.strings.length) {
+    needBitsById = new Int32Array(names.strings.length);
+    for (const [name, bit] of NEED_BITS) {
+      const id = names.idOf(name);
+      if (id >= 0) needBitsById[id] = bit;
+    }
+    needBitsOf = names;
+    needBitsAt = names.strings.length;
+  }
+  let mask = 0;
+  for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {
+    const id = table.nameId(i);
+    if (id < needBitsById.length) mask |= needBitsById[id];
+  }
+  return mask;
+}
 const DOCUMENT_RULES = allRules.filter((r) => r.check);
 
 /** A key rule's finding with offsets relative to the key's element. */
@@ -390,7 +444,9 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
       if (!list) {
         fresh = [];
         base = key.element.start;
-        for (const rule of KEY_RULES) {
+        const has = needMask(key.element);
+        for (const { rule, needs } of keyRulesFor(key.keyType)) {
+          if (needs !== 0 && (needs & has) === 0) continue;
           current = rule.meta.id;
           rule.checkKey!(keyCtx, key);
         }

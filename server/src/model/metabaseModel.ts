@@ -239,7 +239,7 @@ export class PropertyEntry {
   get value(): string {
     const more = this.more;
     const { model, el } = this.owner;
-    return (more.decoded ??= model.spanValue(el, el.table.valueStart(this.index), el.table.valueEnd(this.index)));
+    return (more.decoded ??= model.valueAt(el, this.index));
   }
 
   /**
@@ -370,7 +370,7 @@ export class MetabaseModel {
     // Read Location straight from the attribute table: building attribute objects for every
     // key here would cost as much as the scan.
     const li = el.attributeIndex('Location');
-    const location = li >= 0 ? detach(this.spanValue(el, el.table.valueStart(li), el.table.valueEnd(li))) : '';
+    const location = li >= 0 ? detach(this.valueAt(el, li)) : '';
     // (The path is derived from the detached Location, so it cannot pin the text either.)
     return new MetabaseKey(el, location, li >= 0 ? normalizePath(location) : '', index);
   }
@@ -725,6 +725,15 @@ export class MetabaseModel {
   }
 
   /** The decoded value between two offsets relative to the element ('' for -1: no value). */
+  /** The decoded value of the attribute at `index` of the element's table (decoded only when the scanner saw an `&` in it). */
+  valueAt(el: XmlElement, index: number): string {
+    const table = el.table;
+    const vs = table.valueStart(index);
+    if (vs < 0) return '';
+    const raw = this.text.slice(el.start + vs, el.start + table.valueEnd(index));
+    return table.isPlain(index) ? raw : decodeXmlValue(raw);
+  }
+
   spanValue(el: XmlElement, valueStart: number, valueEnd: number): string {
     if (valueStart < 0) return '';
     return decodeXmlValue(this.text.slice(el.start + valueStart, el.start + valueEnd));
@@ -806,9 +815,18 @@ export class MetabaseModel {
    */
   effective(key: MetabaseKey, name: string): EffectiveValue {
     const inherits = this.catalog.property(name)?.inherit ?? false;
+    // The name's id is looked up once for the walk up the tree (every scan shares one name table;
+    // an element of another table looks it up in its own).
+    let names = key.element.table.names;
+    let id = names.idOf(name);
     for (let k: MetabaseKey | null = key; k; k = inherits ? k.parent : null) {
-      const a = findAttr(k.element, name);
-      if (a) return { value: this.valueOf(k.element, a), from: k, attr: a };
+      const el = k.element;
+      if (el.table.names !== names) {
+        names = el.table.names;
+        id = names.idOf(name);
+      }
+      const i = el.attributeIndexById(id);
+      if (i >= 0) return { value: this.valueAt(el, i), from: k, attr: el.table.attribute(i) };
     }
     return { value: undefined, from: null, attr: undefined };
   }

@@ -519,19 +519,16 @@ class Scanner {
     if (lineCut >= 0) cut = lineCut;
     const table = el.table;
     if (cut >= 0) {
-      table.setValue(attr, valueStart - el.start, cut - el.start, quote);
       this.problem('missing-quote', q, cut, `The value of ${attrName} has no closing quote.`);
-      this.checkValueChars(attrName, valueStart, cut);
+      table.setValue(attr, valueStart - el.start, cut - el.start, quote, this.checkValueChars(attrName, valueStart, cut));
       return cut;
     }
     if (close < 0) {
-      table.setValue(attr, valueStart - el.start, len - el.start, quote);
       this.problem('missing-quote', q, len, `The value of ${attrName} is not closed before the end of the file.`);
-      this.checkValueChars(attrName, valueStart, len);
+      table.setValue(attr, valueStart - el.start, len - el.start, quote, this.checkValueChars(attrName, valueStart, len));
       return len;
     }
-    table.setValue(attr, valueStart - el.start, close - el.start, quote);
-    this.checkValueChars(attrName, valueStart, close);
+    table.setValue(attr, valueStart - el.start, close - el.start, quote, this.checkValueChars(attrName, valueStart, close));
     close++;
     return close;
   }
@@ -570,9 +567,10 @@ class Scanner {
     return -1;
   }
 
-  /** Reports '<' and malformed '&' references inside a value. */
-  private checkValueChars(attrName: string, from: number, to: number): void {
+  /** Reports '<' and malformed '&' references inside a value; true when it has no '&' at all. */
+  private checkValueChars(attrName: string, from: number, to: number): boolean {
     const { text } = this;
+    let plain = true;
     if (this.ltCursor !== -1 && this.ltCursor < from) this.ltCursor = text.indexOf('<', from);
     while (this.ltCursor >= 0 && this.ltCursor < to) {
       this.problem('lt-in-value', this.ltCursor, this.ltCursor + 1, `'<' is not allowed inside the value of ${attrName}; write &lt;.`);
@@ -580,6 +578,7 @@ class Scanner {
     }
     if (this.ampCursor !== -1 && this.ampCursor < from) this.ampCursor = text.indexOf('&', from);
     while (this.ampCursor >= 0 && this.ampCursor < to) {
+      plain = false;
       const at = this.ampCursor;
       const refEnd = entityEnd(text, at, to);
       if (refEnd < 0) {
@@ -587,6 +586,7 @@ class Scanner {
       }
       this.ampCursor = text.indexOf('&', at + 1);
     }
+    return plain;
   }
 
   private endTag(lt: number): void {

@@ -36,6 +36,8 @@ export function attributeEnd(text: TextSource, elementStart: number, attr: XmlAt
 }
 
 const STRIDE = 6;
+/** Flag in the quote column: no `&` in the value. */
+const PLAIN = 0x100;
 
 /** Interned names by id (shared by every scan, so ids compare across tables). */
 export interface NameIds {
@@ -83,11 +85,17 @@ export class AttributeTable {
     return this.names.strings[this.data[i * STRIDE]];
   }
 
-  setValue(i: number, valueStart: number, valueEnd: number, quote: number): void {
+  /** `plain`: the scanner found no `&` in the value, so it reads as written (no decoding). */
+  setValue(i: number, valueStart: number, valueEnd: number, quote: number, plain = false): void {
     const j = i * STRIDE;
     this.data[j + 3] = valueStart;
     this.data[j + 4] = valueEnd;
-    this.data[j + 5] = quote;
+    this.data[j + 5] = quote | (plain ? PLAIN : 0);
+  }
+
+  /** The value has no `&` (its decoded text is its raw text). */
+  isPlain(i: number): boolean {
+    return (this.data[i * STRIDE + 5] & PLAIN) !== 0;
   }
 
   valueStart(i: number): number {
@@ -101,7 +109,7 @@ export class AttributeTable {
   attribute(i: number): XmlAttribute {
     const d = this.data;
     const j = i * STRIDE;
-    return { name: this.names.strings[d[j]], nameStart: d[j + 1], nameEnd: d[j + 2], valueStart: d[j + 3], valueEnd: d[j + 4], quote: d[j + 5] };
+    return { name: this.names.strings[d[j]], nameStart: d[j + 1], nameEnd: d[j + 2], valueStart: d[j + 3], valueEnd: d[j + 4], quote: d[j + 5] & 0xff };
   }
 }
 
@@ -157,7 +165,11 @@ export class XmlElement {
 
   /** Index in `table` of the first attribute called `name`, or -1 (no objects built). */
   attributeIndex(name: string): number {
-    const id = this.table.names.idOf(name);
+    return this.attributeIndexById(this.table.names.idOf(name));
+  }
+
+  /** As attributeIndex, by the name's id in `table.names` (looked up once by a caller that asks many elements). */
+  attributeIndexById(id: number): number {
     if (id < 0) return -1;
     const d = this.table.data;
     const end = this.firstAttr + this.attrCount;

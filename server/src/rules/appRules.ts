@@ -14,6 +14,7 @@ export const appRootMismatch: Rule = {
     description: "AppRoot does not match its key's Location (compared case-insensitively).",
     sources: ['https://technet.microsoft.com/en-us/library/cc782938(v=ws.10).aspx', 'misconfigs.md #19'],
   },
+  needs: ['AppRoot'],
   checkKey(ctx, key) {
     const m = ctx.model;
     const attr = findAttr(key.element, 'AppRoot');
@@ -70,6 +71,7 @@ export const extensionProhibited: Rule = {
     sources: ['https://technet.microsoft.com/en-us/library/cc759233(v=ws.10).aspx', 'https://technet.microsoft.com/en-us/library/cc779909(v=ws.10).aspx', 'misconfigs.md #22'],
   },
   // The restriction list of /LM/W3SVC is part of the validation context.
+  needs: ['ScriptMaps'],
   checkKey(ctx, key) {
     const m = ctx.model;
     // The stock maps on /LM/W3SVC are prohibited on purpose on a locked-down server; only maps an

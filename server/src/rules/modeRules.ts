@@ -64,6 +64,7 @@ export const appIsolatedIgnored: Rule = {
     description: 'AppIsolated 0 or 1 (in-process, isolated) set in worker process isolation mode, where it decides nothing.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525676(v=vs.90)', 'process-rules.md W9', 'misconfigs.md (Doubts)'],
   },
+  needs: ['AppIsolated'],
   checkKey(ctx, key) {
     const m = ctx.model;
     if (m.isolationMode() !== 'worker') return;
@@ -137,6 +138,7 @@ export const aspNet10RequiresIis5: Rule = {
     description: 'ASP.NET 1.0 script maps on a server in worker process isolation mode.',
     sources: ['http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'misconfigs.md #2'],
   },
+  needs: ['ScriptMaps'],
   checkKey(ctx, key) {
     if (ctx.model.isolationMode() !== 'worker') return;
     const sm = scriptMapsOf(ctx, key);
@@ -156,6 +158,7 @@ export const bitnessMismatch: Rule = {
     sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'https://mskb.pkisolutions.com/kb/895976', 'misconfigs.md #15'],
   },
   // Enable32BitAppOnWin64 and whether any map is 64-bit are part of the validation context.
+  needs: ['ScriptMaps'],
   checkKey(ctx, key) {
     const m = ctx.model;
     if (m.isolationMode() === 'iis5') return;

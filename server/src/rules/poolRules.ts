@@ -21,6 +21,7 @@ export const appPoolNotFound: Rule = {
     sources: [APPPOOLID, 'misconfigs.md #3'],
   },
   // Where AppPoolId is set (the pool names are part of the validation context).
+  needs: ['AppPoolId'],
   checkKey(ctx, key) {
     const m = ctx.model;
     // Only a whole metabase can tell: an excerpt or a site export carries no pools at all.
@@ -156,6 +157,7 @@ export const rapidFailDisabled: Rule = {
     description: 'Rapid-fail protection turned off, or set to stop a pool after a single crash.',
     sources: [HEALTH, 'http://technet.microsoft.com/en-us/library/cc737381(v=ws.10).aspx', 'misconfigs.md #8'],
   },
+  keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
     const m = ctx.model;
     if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
@@ -177,6 +179,7 @@ export const pingingDisabled: Rule = {
     description: 'Health pinging turned off: hung worker processes are never detected.',
     sources: [HEALTH, 'https://technet.microsoft.com/en-us/library/cc737596(v=ws.10).aspx'],
   },
+  keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
     const m = ctx.model;
     if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
@@ -292,6 +295,7 @@ export const orphanWorkerProcess: Rule = {
     description: 'OrphanWorkerProcess on: hung worker processes are kept for debugging instead of being ended.',
     sources: ['https://technet.microsoft.com/en-us/library/cc756892(v=ws.10).aspx', 'misconfigs.md #14'],
   },
+  keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
     const m = ctx.model;
     if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
@@ -308,6 +312,7 @@ export const notAutoStarted: Rule = {
     description: 'A site (ServerAutoStart) or pool (AppPoolAutoStart) that will not start with IIS.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782812(v=ws.10)', 'misconfigs.md #16'],
   },
+  keyTypes: ['IIsWebServer', 'IIsApplicationPool'],
   checkKey(ctx, key) {
     const m = ctx.model;
     if (m.isSite(key)) {

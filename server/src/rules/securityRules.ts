@@ -54,6 +54,7 @@ export const historyFilesLow: Rule = {
     description: 'MaxHistoryFiles below 10 while edit-while-running is on.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782923(v=ws.10)', 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc739128(v=ws.10)'],
   },
+  needs: ['MaxHistoryFiles'],
   checkKey(ctx, lm) {
     const m = ctx.model;
     if (lm.path !== '/lm') return;
@@ -73,6 +74,7 @@ export const editWhileRunningOff: Rule = {
     description: 'EnableEditWhileRunning is off: stop IIS before saving MetaBase.xml by hand.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/aa670761(v=vs.71)', 'misconfigs.md #29'],
   },
+  needs: ['EnableEditWhileRunning'],
   checkKey(ctx, lm) {
     const m = ctx.model;
     if (lm.path !== '/lm') return;
@@ -102,6 +104,7 @@ export const writeAndExecute: Rule = {
     description: 'AccessFlags with Write together with Script or Execute: uploaded files can run as code.',
     sources: [PERMISSIONS, 'http://technet.microsoft.com/en-us/library/cc739391(v=WS.10).aspx', 'misconfigs.md #26'],
   },
+  needs: ['AccessFlags'],
   checkKey(ctx, key) {
     const f = flagsOf(ctx, key, 'AccessFlags');
     if (!f || !(f.value & ACCESS_WRITE) || !(f.value & (ACCESS_SCRIPT | ACCESS_EXECUTE))) return;
@@ -116,6 +119,7 @@ export const scriptSourceAccess: Rule = {
     description: 'AccessSource: clients may read (or with Write, change) script source code.',
     sources: [PERMISSIONS, 'misconfigs.md #26'],
   },
+  needs: ['AccessFlags'],
   checkKey(ctx, key) {
     const f = flagsOf(ctx, key, 'AccessFlags');
     if (!f || !(f.value & ACCESS_SOURCE)) return;
@@ -130,6 +134,7 @@ export const directoryBrowsing: Rule = {
     description: 'Directory browsing is on: folders without a default document are listed.',
     sources: [PERMISSIONS, 'misconfigs.md #26'],
   },
+  needs: ['DirBrowseFlags'],
   checkKey(ctx, key) {
     const f = flagsOf(ctx, key, 'DirBrowseFlags');
     if (!f || (f.value & ENABLE_DIR_BROWSING) === 0) return;
@@ -144,6 +149,7 @@ export const parentPathsEnabled: Rule = {
     description: 'AspEnableParentPaths TRUE: ASP includes and MapPath may reach outside the application.',
     sources: ['http://msdn.microsoft.com/en-us/library/ms524697.aspx', 'misconfigs.md #23'],
   },
+  needs: ['AspEnableParentPaths'],
   checkKey(ctx, key) {
     const m = ctx.model;
     const attr = findAttr(key.element, 'AspEnableParentPaths');
@@ -159,6 +165,7 @@ export const privilegedAccount: Rule = {
     description: 'An administrator account used as the anonymous user or a pool identity (heuristic on the name).',
     sources: ['https://blogs.msdn.microsoft.com/david.wang/2005/12/07/howto-synchronize-user-credentials-in-iis/', 'misconfigs.md #28'],
   },
+  needs: ['AnonymousUserName', 'WAMUserName', 'UNCUserName'],
   checkKey(ctx, key) {
     const m = ctx.model;
     for (const name of ['AnonymousUserName', 'WAMUserName', 'UNCUserName']) {

@@ -18,6 +18,7 @@ export const invalidBinding: Rule = {
     description: 'A ServerBindings or SecureBindings entry that is not IP:Port:HostHeader.',
     sources: [BINDINGS, 'http://woshub.com/run-multiple-websites-on-the-same-port-and-ip-address-on-iis/', 'misconfigs.md #17'],
   },
+  keyTypes: ['IIsWebServer'],
   checkKey(ctx, key) {
     if (key.keyType !== 'IIsWebServer' || ctx.model.isTemplate(key)) return;
     for (const name of ['ServerBindings', 'SecureBindings'] as const) {

@@ -358,6 +358,7 @@ export const locationMismatch: Rule = {
     description: 'A Location that does not fit its key type (pools under /LM/W3SVC/AppPools/, sites at /LM/W3SVC/<n>, ...).',
     sources: [STRUCTURE_PAGE, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525303(v=vs.90)'],
   },
+  keyTypes: Object.keys(LOCATION_SHAPES),
   checkKey(ctx, key) {
     const shape = LOCATION_SHAPES[key.keyType];
     if (!shape || !key.path || shape.test(key.path)) return;
