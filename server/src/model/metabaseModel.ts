@@ -724,7 +724,6 @@ export class MetabaseModel {
     return this.spanValue(el, attr.valueStart, attr.valueEnd);
   }
 
-  /** The decoded value between two offsets relative to the element ('' for -1: no value). */
   /** The decoded value of the attribute at `index` of the element's table (decoded only when the scanner saw an `&` in it). */
   valueAt(el: XmlElement, index: number): string {
     const table = el.table;
@@ -734,6 +733,7 @@ export class MetabaseModel {
     return table.isPlain(index) ? raw : decodeXmlValue(raw);
   }
 
+  /** The decoded value between two offsets relative to the element ('' for -1: no value). */
   spanValue(el: XmlElement, valueStart: number, valueEnd: number): string {
     if (valueStart < 0) return '';
     return decodeXmlValue(this.text.slice(el.start + valueStart, el.start + valueEnd));
@@ -782,6 +782,10 @@ export class MetabaseModel {
 
   /** The definition of the property with this name id, looked up once per name. */
   private propertyById(id: number, names: NameIds): PropertyData | undefined {
+    if (names !== this.propertiesByIdOf) {
+      this.propertiesById = [];
+      this.propertiesByIdOf = names;
+    }
     let p = this.propertiesById[id];
     if (p === undefined) {
       p = this.catalog.property(names.strings[id]) ?? null;
@@ -790,8 +794,9 @@ export class MetabaseModel {
     return p ?? undefined;
   }
 
-  /** By name id (ids are shared by every scan): the definition, null for no property, undefined not looked up yet. */
-  private readonly propertiesById: Array<PropertyData | null | undefined> = [];
+  /** By name id (of the name table every scan shares): the definition, null for no property, undefined not looked up yet. */
+  private propertiesById: Array<PropertyData | null | undefined> = [];
+  private propertiesByIdOf: NameIds | undefined;
 
   /** `<Custom>` children of a key. */
   customs(key: MetabaseKey): CustomProperty[] {
