@@ -13,7 +13,7 @@
  */
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
-import type { MetabaseKey, MetabaseModel, ModelChange } from '../model/metabaseModel';
+import { positionByIndex, type MetabaseKey, type MetabaseModel, type ModelChange } from '../model/metabaseModel';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
@@ -278,10 +278,10 @@ export class ValidationCache {
       // ones that left are found by binary search and the new ones go in the same way.
       const keyed = this.keyed;
       for (const k of this.unflagged) {
-        const at = positionOf(keyed, k.index);
+        const at = positionByIndex(keyed, k.index);
         if (keyed[at] === k) keyed.splice(at, 1);
       }
-      for (const k of added) keyed.splice(positionOf(keyed, k.index), 0, k);
+      for (const k of added) keyed.splice(positionByIndex(keyed, k.index), 0, k);
     } else {
       const kept = this.keyed.filter((k) => model.keys[k.index] === k);
       let out = kept;
@@ -321,18 +321,6 @@ export class ValidationCache {
   private unflagged: MetabaseKey[] = [];
   /** Keys came, went or moved since the last validation (indices changed). */
   private moved = false;
-}
-
-/** First position in `keys` (in document order) whose index is not below `index`. */
-function positionOf(keys: readonly MetabaseKey[], index: number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid].index < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => void, onLineOf?: () => void): RuleContext {

@@ -678,13 +678,7 @@ export class MetabaseModel {
     for (const k of fresh) if (k.path && this.sharedPaths.has(k.path)) return undefined;
     // Keys before `at` kept their indices; the keys that left had indices from `at` on; the keys
     // after them now have indices from at + fresh.length on.
-    let lo = 0;
-    let hi = apps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (apps[mid].index < at) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = positionByIndex(apps, at);
     const goneSet = new Set(gone);
     let to = lo;
     while (to < apps.length && goneSet.has(apps[to])) to++;
@@ -1264,7 +1258,7 @@ function changedProperties(oldText: TextSource, text: TextSource, removed: reado
 }
 
 /** Where a key with `index` goes in `list` (keys in document order): the first place not before it. */
-function positionByIndex(list: readonly MetabaseKey[], index: number): number {
+export function positionByIndex(list: readonly MetabaseKey[], index: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

@@ -219,14 +219,7 @@ export function reparseRegion(xml: XmlDocument, newText: TextSource, editStart: 
     const old = saved[k].children;
     const fresh = stack[k].children;
     // First child at or after the restart (binary search: <configuration> has 46,000 of them).
-    let lo = 0;
-    let hi = old.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (old[mid].start < restart) lo = mid + 1;
-      else hi = mid;
-    }
-    const from = lo;
+    const from = firstIndexAtOrAfter(old, restart);
     let to = from;
     while (to < old.length && gone.has(old[to])) to++;
     if (old.length === 0) stack[k].children = fresh.length > 0 ? fresh : old;
