@@ -119,7 +119,9 @@ export class MetabaseDocument {
           rescanned += r.end - r.start;
           if (r.windowed) windowed++;
           const change = model ? model.applyChanges(text, next, this.xml, r.removed, r.added) : null;
-          cache?.noteEdit({ start, end, inserted: c.text.length, lineBreaks: hasLineBreak(c.text, 0, c.text.length) || hasLineBreak(text, start, end), change });
+          // (Typing between a CR and its LF splits one line break in two, without a break in the edit.)
+          const lineBreaks = hasLineBreak(c.text, 0, c.text.length) || hasLineBreak(text, start, end) || text.charCodeAt(start - 1) === 13 || text.charCodeAt(end) === 10;
+          cache?.noteEdit({ start, end, inserted: c.text.length, lineBreaks, change });
         }
       }
       text = next;

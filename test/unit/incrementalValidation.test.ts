@@ -225,7 +225,8 @@ describe('the cap on diagnostics', () => {
 describe('Location edits validate like a fresh parse', () => {
   // Generated sites (bench/) with pools, applications, web gardens, domain identities and
   // mistakes: characters typed into and deleted from Locations at random, which moves keys
-  // as leaves, moves applications and sites, and makes paths that no key or several keys hold.
+  // as leaves, moves applications and sites, and makes paths that no key or several keys hold;
+  // every fourth edit is in an AppPoolId (applications change pools).
   for (const seed of [5, 8]) {
     test(`60 sites, seed ${seed}`, () => {
       const ls = service({ maxDiagnostics: 100000 });
@@ -251,20 +252,24 @@ describe('Location edits validate like a fresh parse', () => {
           return state % k;
         };
         for (let i = 0; i < 160; i++) {
-          const values = [...doc.text.matchAll(/Location\s*=\s*"([^"<]*)"/g)];
+          const values = [...doc.text.matchAll(i % 4 === 3 ? /AppPoolId\s*=\s*"([^"<]*)"/g : /Location\s*=\s*"([^"<]*)"/g)];
           const m = values[rnd(values.length)];
           const start = m.index! + m[0].length - 1 - m[1].length;
           const at = start + rnd(m[1].length + 1);
           const key = doc.model.keyAtOffset(at);
-          const leaf = !!key && key.children.length === 0 && !/IIsWebServer|IIsApplicationPool/.test(key.keyType) && key.element.attributeIndex('AppRoot') < 0;
+          const leaf = i % 4 !== 3 && !!key && key.children.length === 0 && !/IIsWebServer|IIsApplicationPool/.test(key.keyType) && key.element.attributeIndex('AppRoot') < 0;
           const insert = ['x', '/', '/y', ''][rnd(4)];
           const end = insert === '' ? Math.min(start + m[1].length, at + 1) : at;
           doc = replace(doc, at, end, insert);
           runs.clear();
           const incremental = ls.doValidation(doc);
           const ran = runs.size;
-          const fresh = ls.doValidation(ls.parse('file:///t/MetaBase.xml', doc.version, doc.text));
+          const freshDoc = ls.parse('file:///t/MetaBase.xml', doc.version, doc.text);
+          const fresh = ls.doValidation(freshDoc);
           assert.deepEqual(incremental, fresh, `edit ${i}: "${m[1]}" at ${at - start}: "${insert}"`);
+          // The applications by pool, kept up to date across edits, in the order a fresh parse gives.
+          const byPool = (d: MetabaseDocument): Array<[string, string[]]> => [...d.model.applicationsByPool()].map(([id, apps]) => [id, apps.map((a) => a.location)]);
+          assert.deepEqual(byPool(doc), byPool(freshDoc), `edit ${i}: applications by pool`);
           n++;
           if (leaf) {
             leafEdits++;

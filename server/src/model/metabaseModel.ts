@@ -649,6 +649,7 @@ export class MetabaseModel {
     if (touches(...APP_INFO_PROPERTIES, 'Location') && !appsByPoolKept) {
       this.appsByPoolCache = undefined;
       this.appsByPoolPending = [];
+      this.appsByPoolMoved = false;
     }
     else if (this.appsByPoolCache && !structural) {
       // The replaced keys keep their places (found through the pool they are listed under).
@@ -1141,9 +1142,13 @@ export class MetabaseModel {
       const i = list ? list.indexOf(k) : -1;
       if (i < 0) continue;
       list!.splice(i, 1);
-      if (list!.length === 0) map.delete(poolId);
+      // (An emptied list stays until applicationsByPool puts the map in order again.)
+      this.appsByPoolMoved = true;
     }
   }
+
+  /** Lists of applications by pool lost or gained applications since the map was put in order. */
+  private appsByPoolMoved = false;
 
   /** Keys to put back into the lists of applications by pool when next asked (see applyChanges). */
   private appsByPoolPending: MetabaseKey[] = [];
@@ -1162,7 +1167,16 @@ export class MetabaseModel {
         if (list[at] === app) continue;
         list.splice(at, 0, app);
         app.poolListed = name;
+        this.appsByPoolMoved = true;
       }
+    }
+    if (this.appsByPoolCache && this.appsByPoolMoved) {
+      // The order a fresh build gives: pools by their first application in the document, none
+      // without applications (rules and the topology list pools in this order).
+      const groups = [...this.appsByPoolCache].filter(([, list]) => list.length > 0);
+      groups.sort((a, b) => a[1][0].index - b[1][0].index);
+      this.appsByPoolCache = new Map(groups);
+      this.appsByPoolMoved = false;
     }
     if (!this.appsByPoolCache) {
       const map = new Map<string, MetabaseKey[]>();

@@ -56,7 +56,7 @@ function ancestors(el: XmlElement | null): XmlElement[] {
  * there: the start of the key around the edit, or the end of the previous sibling when the edit
  * is between keys.
  */
-function restartPoint(xml: XmlDocument, text: TextSource, editStart: number): { offset: number; stack: XmlElement[] } {
+function restartPoint(xml: XmlDocument, editStart: number): { offset: number; stack: XmlElement[] } {
   const els = xml.elements;
   // Look from the character before the edit: an element that ends exactly where the edit starts
   // may end differently afterwards.
@@ -73,8 +73,10 @@ function restartPoint(xml: XmlDocument, text: TextSource, editStart: number): { 
   }
   // Climb out of keys and Custom children to the element just below a container.
   while (inner && inner.parent && !isContainer(inner.parent)) inner = inner.parent;
-  // (The text before the edit is unchanged, so a start tag closed with '>' reads the same.)
-  if (inner && isContainer(inner) && editStart >= inner.startTagEnd && editStart < inner.end && text.charCodeAt(inner.startTagEnd - 1) === 62) {
+  // (The text before the edit is unchanged, so a start tag closed with '>' reads the same. One
+  // that was cut, where a '>' inside a value without its closing quote may end it, does not: a
+  // quote typed after it changes how it reads.)
+  if (inner && isContainer(inner) && editStart >= inner.startTagEnd && editStart < inner.end && inner.startTagClosed) {
     // Between the children of a container: restart after the previous child (before it when
     // the edit touches its end or it has no end tag).
     let prevEnd = inner.startTagEnd;
@@ -131,7 +133,7 @@ export function reparseRegion(xml: XmlDocument, newText: TextSource, editStart: 
   if (editStart < 8192 && looksBinary(newText.slice(0, 8192)) !== xml.problems.some((p) => p.kind === 'binary-content')) return undefined;
   if (xml.problems.some((p) => p.kind === 'binary-content' || p.kind === 'too-many-problems')) return undefined;
 
-  const { offset: restart, stack } = restartPoint(xml, newText, editStart);
+  const { offset: restart, stack } = restartPoint(xml, editStart);
   const oldEls = xml.elements;
   const firstRemoved = firstIndexAtOrAfter(oldEls, restart);
   const top = stack.length > 0 ? stack[stack.length - 1] : null;

@@ -370,6 +370,7 @@ class Scanner {
       const c = text.charCodeAt(p);
       if (c === GT) {
         this.flushJunk(name);
+        el.startTagClosed = true;
         el.startTagEnd = p + 1;
         el.end = p + 1;
         this.stack.push(el);
@@ -378,6 +379,7 @@ class Scanner {
       }
       if (c === SLASH && text.charCodeAt(p + 1) === GT) {
         this.flushJunk(name);
+        el.startTagClosed = true;
         el.startTagEnd = p + 2;
         el.end = p + 2;
         el.selfClosing = true;

@@ -126,6 +126,8 @@ export class XmlElement {
   /** Offset just after the whole element. */
   end: number;
   selfClosing = false;
+  /** The start tag ends with its own `>` or `/>` (not cut at a `<` or at the end of the file). */
+  startTagClosed = false;
   parent: XmlElement | null = null;
   /** Child elements (a shared empty array until the first child). */
   children: XmlElement[] = NO_CHILDREN;
