@@ -56,6 +56,19 @@ function repeat(n: number, f: () => void): number {
   return median(times);
 }
 
+/** Medians of `n` runs of `f` and of `g`, in turns after a warm-up of each. */
+function alternate(n: number, f: () => void, g: () => void): [number, number] {
+  f();
+  g();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < n; i++) {
+    a.push(cpu(f).ms);
+    b.push(cpu(g).ms);
+  }
+  return [median(a), median(b)];
+}
+
 function charLoop(text: string): number {
   let count = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 60) count++;
@@ -99,10 +112,9 @@ interface Row {
 
 function measureSize(sites: number): { row: Row; text: string } {
   const text = readText(path.join(OUT, `sites-${sites}.xml`));
-  // Nine runs at every size: on a shared machine one slow run in five moved the median.
-  const runs = 9;
-  const loop = repeat(runs, () => void charLoop(text));
-  const parse = repeat(runs, () => void scan(text));
+  // Nine runs at every size, the loop's and the parse's taking turns, so that a slow spell of this
+  // shared machine falls on both (one slow run in five moved the median).
+  const [loop, parse] = alternate(9, () => void charLoop(text), () => void scan(text));
   // Full validation before xml2js, a warm-up run then the median of 5, as for parse and the
   // loop. (After xml2js has built and dropped its 600 MB tree, the next two validations in the
   // same process took 1.3 to 2 times as long, garbage collected or not: a language server's heap
