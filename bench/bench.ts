@@ -8,8 +8,7 @@
  *   2. full validation (parse, model, inheritance, every rule, diagnostics);
  *   3. a keystroke in the 10,000-site file: one character typed in an attribute value, from the
  *      change to the new diagnostics (the server's debounce excluded), its undo, and pasting a
- *      whole site; diagnostics are compared with a full validation of the same text; the same in
- *      the 1,000-site file, a step of each in turn;
+ *      whole site; diagnostics are compared with a full validation of the same text;
  *   4. hover, completion, definition and document symbols at 100 random positions;
  *   5. server start-up to first diagnostics on the example, and peak RSS of the server process
  *      with the 10,000-site file open (measured on the real server over stdio).
@@ -148,27 +147,8 @@ interface Keystrokes {
   checked: number;
 }
 
-/**
- * Keystrokes in two documents, one step of each in turn, so that a slow spell of this shared
- * machine falls on both and the growth from one size to the other stays a ratio of like with like.
- */
-function measureKeystrokesInTurns(texts: readonly string[], count: number): Keystrokes[] {
-  const sessions = texts.map((t) => keystrokeSession(t, count));
-  const results: Keystrokes[] = [];
-  for (let active = sessions.length; active > 0; ) {
-    active = 0;
-    sessions.forEach((session, i) => {
-      if (results[i]) return;
-      const r = session.next();
-      if (r.done) results[i] = r.value;
-      else active++;
-    });
-  }
-  return results;
-}
-
-/** Types a character into random attribute values (then undoes it), and pastes whole sites; yields after each step. */
-function* keystrokeSession(text: string, count: number): Generator<void, Keystrokes> {
+/** Types a character into random attribute values (then undoes it), and pastes whole sites. */
+function measureKeystrokes(text: string, count: number): Keystrokes {
   const rnd = mulberry32(7);
   let doc = ls.parse('file:///bench/MetaBase.xml', 1, text);
   ls.doValidation(doc);
@@ -180,21 +160,16 @@ function* keystrokeSession(text: string, count: number): Generator<void, Keystro
   // and for finding where to paste), the old one is garbage, collected between keystrokes once
   // such texts add up to the budget, outside the measured time.
   const garbage = new GarbageCollector();
-  // The other session's steps run in between: this one's listener is set again after each yield.
-  const listen = (): void =>
-    setJoinListener((chars) => {
-      out.joins++;
-      garbage.drop(chars);
-    });
-  listen();
+  setJoinListener((chars) => {
+    out.joins++;
+    garbage.drop(chars);
+  });
   const idle = (): void => garbage.collectIfDue();
   // The server collects what opening a big file left (the message, the parse) at the first quiet
   // moment after its diagnostics (server.ts); typing starts after that.
   garbage.drop(3 * text.length);
   idle();
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-  yield;
-  listen();
   const step = (range: { start: number; end: number }, insert: string): number => {
     const r = { start: doc.lines.positionAt(range.start), end: doc.lines.positionAt(range.end) };
     const t = cpu(() => {
@@ -220,8 +195,6 @@ function* keystrokeSession(text: string, count: number): Generator<void, Keystro
       if (JSON.stringify(fresh) !== JSON.stringify(diags.value)) out.identical = false;
     }
     out.undo.push(step({ start: at, end: at + 1 }, ''));
-    yield;
-    listen();
   }
   // Paste a whole site (IIsWebServer, its filters and root) after another site. (Each paste is
   // removed again, so the text the sites were found in stays the document's text.)
@@ -234,8 +207,6 @@ function* keystrokeSession(text: string, count: number): Generator<void, Keystro
     const at = sites[Math.floor(rnd() * (sites.length - 1))];
     out.paste.push(step({ start: at, end: at }, block));
     step({ start: at, end: at + block.length }, '');
-    yield;
-    listen();
   }
   const fresh = ls.doValidation(ls.parse('file:///bench/MetaBase.xml', version, doc.text));
   out.checked++;
@@ -327,7 +298,8 @@ async function main(): Promise<void> {
     console.error(`measured ${sites} sites`);
   }
   const medium = readText(path.join(OUT, 'sites-1000.xml'));
-  const [keys10k, keys1k] = measureKeystrokesInTurns([big, medium], quick ? 20 : 100);
+  const keys10k = measureKeystrokes(big, quick ? 20 : 100);
+  const keys1k = measureKeystrokes(medium, quick ? 20 : 100);
   const requests = measureRequests(big);
   // Not a metabase: MBSchema.xml (the schema IIS ships, 261 KB of elements and attributes no key
   // type has), opened by the same extension. Measured when the workplace's copy is there.
