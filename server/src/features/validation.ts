@@ -53,6 +53,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export const DEFAULT_MAX_DIAGNOSTICS = 1000;
 
 const KEY_RULES = allRules.filter((r) => r.checkKey);
+const DOCUMENT_RULES = allRules.filter((r) => r.check);
 
 /** Bits for the properties key rules need (Rule.needs), by name. */
 const NEED_BITS = new Map<string, number>();
@@ -107,7 +108,6 @@ function needMask(el: XmlElement): number {
   }
   return mask;
 }
-const DOCUMENT_RULES = allRules.filter((r) => r.check);
 
 /** A key rule's finding with offsets relative to the key's element. */
 type CachedFinding = Omit<Finding, 'key'>;
@@ -382,12 +382,17 @@ function absolute(key: MetabaseKey, f: CachedFinding): Finding {
  * requests (validateInSlices). The document rules' findings come as objects; the keys' stay
  * stored on the keys, listed in document order.
  */
-function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, batch = Number.MAX_SAFE_INTEGER): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[] } {
+function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, batch = Number.MAX_SAFE_INTEGER): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number } {
   const model = doc.model;
   /** Findings of the document rules. */
   const findings: Finding[] = [];
-  /** Keys with stored findings, in document order (their findings are made absolute only when shown: finish). */
-  const keyed: MetabaseKey[] = [];
+  /**
+   * Keys with stored findings, in document order (their findings are made absolute only when
+   * shown: finish). The cache keeps this list for the next validation and updates it in place.
+   */
+  // (Assigned below, before the generator's body first runs.)
+  // eslint-disable-next-line prefer-const
+  let result: Generator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number };
   let current = '';
   let usedLines = false;
   const ctx = makeContext(
@@ -447,10 +452,12 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
     const shortcut = keyCache.shortcut(model);
     if (shortcut) {
       for (const key of shortcut) checked(key);
-      for (const key of keyCache.keyedAfter(model, shortcut)) keyed.push(key);
+      result.keyed = keyCache.keyedAfter(model, shortcut);
+      result.keyedTotal = keyCache.keyedTotal;
       return;
     }
     keyCache.setComplete(false);
+    const keyed = result.keyed;
     const keys = model.keys;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
@@ -458,9 +465,11 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
       if (i % batch === batch - 1) yield;
       if (list.length > 0) keyed.push(key);
     }
-    keyCache.setComplete(true, [...keyed]);
+    keyCache.setComplete(true, keyed);
+    result.keyedTotal = keyCache.keyedTotal;
   }
-  return Object.assign(steps(), { findings, keyed });
+  result = Object.assign(steps(), { findings, keyed: [] as MetabaseKey[], keyedTotal: 0 });
+  return result;
 }
 
 function detachData(data: Record<string, unknown>): Record<string, unknown> {
@@ -500,7 +509,7 @@ export function validate(doc: MetabaseDocument, settings: ValidationSettings = {
   const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
   const steps = findingSteps(doc, enabled);
   for (let r = steps.next(); !r.done; r = steps.next());
-  return finish(doc, steps.findings, steps.keyed, settings, enabled, doc.validationCache?.keyedTotal ?? -1);
+  return finish(doc, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
 }
 
 /**
@@ -514,7 +523,7 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
     await pause();
     if (!stillWanted()) return undefined;
   }
-  return finish(doc, steps.findings, steps.keyed, settings, enabled, doc.validationCache?.keyedTotal ?? -1);
+  return finish(doc, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
 }
 
 /**
@@ -523,7 +532,7 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
  * suppression comments, cut at maxDiagnostics. A key's finding becomes an object with absolute
  * offsets only when it is shown: at 10,000 sites most of them are counted, not shown.
  */
-function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly MetabaseKey[], settings: ValidationSettings, enabled: (ruleId: string) => boolean, keyedTotal = -1): ValidationResult {
+function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly MetabaseKey[], keyedTotal: number, settings: ValidationSettings, enabled: (ruleId: string) => boolean): ValidationResult {
   const filter = new SuppressionFilter(doc.source, doc.xml, doc.lines);
   const max = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
   const shown: Diagnostic[] = [];
@@ -575,13 +584,8 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
     let d = 0;
     while (d < docs.length || more) {
       if (countable && shown.length >= max) {
-        // The lists not loaded yet, from the cache's running total when it covers these keys.
-        let unloaded = keyedTotal - loaded;
-        if (keyedTotal < 0) {
-          unloaded = 0;
-          for (let n = k; n < keyed.length; n++) unloaded += cachedOf(keyed[n]).length;
-        }
-        total += docs.length - d + (more ? list.length - i : 0) + unloaded;
+        // The lists not loaded yet: the running total of the keys' findings less those loaded.
+        total += docs.length - d + (more ? list.length - i : 0) + (keyedTotal - loaded);
         break;
       }
       if (more && (d >= docs.length || compareFindings(docs[d], cur) > 0)) {

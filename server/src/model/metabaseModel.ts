@@ -663,7 +663,7 @@ export class MetabaseModel {
         list[p] = fresh[i];
         fresh[i].poolListed = g.poolListed;
       }
-      this.appsByPoolPending = this.appsByPoolPending.map((k) => swap.get(k) ?? k);
+      if (this.appsByPoolPending.length > 0) this.appsByPoolPending = this.appsByPoolPending.map((k) => swap.get(k) ?? k);
     }
     return { gone, fresh, structural, changed, leafMove };
   }
@@ -684,7 +684,7 @@ export class MetabaseModel {
     let to = lo;
     while (to < apps.length && goneSet.has(apps[to])) to++;
     if (to < apps.length && apps[to].index < at + fresh.length) return undefined; // not the expected shape
-    const added = fresh.filter((k) => findAttr(k.element, 'AppRoot') !== undefined && k.path.startsWith(WEB_SERVICE_PREFIX) && this.byPath.get(k.path) === k);
+    const added = fresh.filter((k) => this.isApplication(k) && this.byPath.get(k.path) === k);
     if (added.length > 4096) return undefined;
     apps.splice(lo, to - lo, ...added);
     return apps;
@@ -716,7 +716,8 @@ export class MetabaseModel {
 
   /** Decoded value of an attribute of `el`. */
   valueOf(el: XmlElement, attr: XmlAttribute): string {
-    return this.spanValue(el, attr.valueStart, attr.valueEnd);
+    if (attr.valueStart < 0) return '';
+    return decodeXmlValue(this.text.slice(el.start + attr.valueStart, el.start + attr.valueEnd));
   }
 
   /** The decoded value of the attribute at `index` of the element's table (decoded only when the scanner saw an `&` in it). */
@@ -728,11 +729,6 @@ export class MetabaseModel {
     return table.isPlain(index) ? raw : decodeXmlValue(raw);
   }
 
-  /** The decoded value between two offsets relative to the element ('' for -1: no value). */
-  spanValue(el: XmlElement, valueStart: number, valueEnd: number): string {
-    if (valueStart < 0) return '';
-    return decodeXmlValue(this.text.slice(el.start + valueStart, el.start + valueEnd));
-  }
 
   attr(key: MetabaseKey, name: string): XmlAttribute | undefined {
     return findAttr(key.element, name);
@@ -1127,7 +1123,6 @@ export class MetabaseModel {
     return key.path.startsWith(TEMPLATES_PATH);
   }
 
-  /** Live applications (templates excluded) grouped by the lower-case name of their pool. */
   /**
    * Takes the applications among `keys` out of the lists of applications by pool (each key knows
    * the pool it is listed under).
@@ -1153,6 +1148,7 @@ export class MetabaseModel {
   /** Keys to put back into the lists of applications by pool when next asked (see applyChanges). */
   private appsByPoolPending: MetabaseKey[] = [];
 
+  /** Live applications (templates excluded) grouped by the lower-case name of their pool. */
   applicationsByPool(): Map<string, MetabaseKey[]> {
     if (this.appsByPoolCache && this.appsByPoolPending.length > 0) {
       const map = this.appsByPoolCache;
