@@ -168,8 +168,8 @@ export const APP_POOLS_PATH = '/lm/w3svc/apppools';
 export const DEFAULT_APP_POOL = 'DefaultAppPool';
 const SITE_PATH = /^\/lm\/w3svc\/\d+$/;
 const TEMPLATES_PATH = '/lm/w3svc/info/templates';
-/** Paths the rules and the model look up by name. */
-const FIXED_PATHS: ReadonlySet<string> = new Set(['/', '.', '/lm', WEB_SERVICE_PATH, APP_POOLS_PATH, '/lm/w3svc/info', TEMPLATES_PATH]);
+/** Paths the rules and the model look up by name (the pools and the templates are checked apart, with what is below them). */
+const FIXED_PATHS: ReadonlySet<string> = new Set(['/', '.', '/lm', WEB_SERVICE_PATH, '/lm/w3svc/info']);
 
 export function normalizePath(location: string): string {
   let p = location.trim().toLowerCase();

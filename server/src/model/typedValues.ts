@@ -91,19 +91,8 @@ const BOOL_WORDS = ['TRUE', 'FALSE'];
 
 const checkMemo = memoPerProperty((raw: string, p: PropertyData) => computeCheck(p, raw));
 
-const TRUE_OK: ValueCheck = { ok: true, number: 1 };
-const FALSE_OK: ValueCheck = { ok: true, number: 0 };
-
 /** Checks a raw value against its property's type (memoised: see memoPerProperty). */
 export function checkValue(p: PropertyData, raw: string): ValueCheck {
-  // The common cases answer at once: a memo lookup hashes the value, which costs more.
-  if (p.type === 'BOOL') {
-    if (raw === 'TRUE') return TRUE_OK;
-    if (raw === 'FALSE') return FALSE_OK;
-  } else if (p.type === 'DWORD' && !(p.flags && p.flags.length > 0)) {
-    const n = parseDword(raw);
-    if (n !== undefined && n <= DWORD_MAX) return { ok: true, number: n };
-  }
   return checkMemo(raw, p);
 }
 
