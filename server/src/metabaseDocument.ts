@@ -27,6 +27,13 @@ export interface TextChange {
 /** More edits than this in one change (a reformat, a search-and-replace) parse the file again. */
 const MAX_INCREMENTAL_EDITS = 64;
 
+/**
+ * The document's name table keeps every name ever scanned in it, also those typed half-way
+ * (`AppPo`, `AppPoo`, ...). Once it holds this many more than twice what the last whole parse
+ * found, the next change parses the file afresh, with a new table: a day of editing does not grow it.
+ */
+export const MAX_NAME_GROWTH = 4096;
+
 export class MetabaseDocument {
   /** Texts longer than this are edited as pieces (tests lower it to exercise pieces on small files). */
   static piecesAbove = 1 << 16;
@@ -96,7 +103,7 @@ export class MetabaseDocument {
   update(version: number, changes: readonly TextChange[]): MetabaseDocument {
     let text = this.source;
     let lines = this.lines;
-    let incremental = changes.length <= MAX_INCREMENTAL_EDITS;
+    let incremental = changes.length <= MAX_INCREMENTAL_EDITS && this.xml.names.strings.length <= 2 * this.xml.namesAtParse + MAX_NAME_GROWTH;
     let rescanned = 0;
     let windowed = 0;
     const model = this.modelCache;

@@ -70,36 +70,38 @@ interface KeyRulePlan {
 export const keyRuleFilters = { enabled: true };
 
 /** The key rules that can find anything on a key type, in registry order. */
-const plansByKeyType = new Map<string, KeyRulePlan[]>();
+function plansFor(keyType: string | undefined): KeyRulePlan[] {
+  return KEY_RULES.filter((r) => !r.keyTypes || (keyType !== undefined && r.keyTypes.includes(keyType))).map((rule) => ({ rule, needs: (rule.needs ?? []).reduce((m, n) => m | NEED_BITS.get(n)!, 0) }));
+}
+/**
+ * One plan per key type some rule names; every other element name (misspelt or half-typed key
+ * types among them, a new one with each keystroke) shares the plan of the rules without a filter,
+ * so the table does not grow with editing.
+ */
+const plansByKeyType = new Map<string, KeyRulePlan[]>([...new Set(KEY_RULES.flatMap((r) => r.keyTypes ?? []))].map((t) => [t, plansFor(t)]));
+const otherKeyTypes = plansFor(undefined);
 const unfiltered = KEY_RULES.map((rule) => ({ rule, needs: 0 }));
 function keyRulesFor(keyType: string): KeyRulePlan[] {
   if (!keyRuleFilters.enabled) return unfiltered;
-  let plans = plansByKeyType.get(keyType);
-  if (!plans) {
-    plans = KEY_RULES.filter((r) => !r.keyTypes || r.keyTypes.includes(keyType)).map((rule) => ({ rule, needs: (rule.needs ?? []).reduce((m, n) => m | NEED_BITS.get(n)!, 0) }));
-    plansByKeyType.set(keyType, plans);
-  }
-  return plans;
+  return plansByKeyType.get(keyType) ?? otherKeyTypes;
 }
 
-/** Per name id of the shared name table, the bit of NEED_BITS (0 for other names). */
-let needBitsById = new Int32Array(0);
-let needBitsOf: NameIds | undefined;
-/** How many names the table had when needBitsById was made (a name seen later gets a new id). */
-let needBitsAt = -1;
+/** Per name table (one per document), the NEED_BITS bit of each name id (0 for other names). */
+const needBitsByTable = new WeakMap<NameIds, Int32Array>();
 
 /** The NEED_BITS of the properties an element sets. */
 function needMask(el: XmlElement): number {
   const table = el.table;
   const names = table.names;
-  if (needBitsOf !== names || needBitsAt !== names.strings.length) {
+  let needBitsById = needBitsByTable.get(names);
+  // (A name seen after the array was made gets a new id past its end.)
+  if (!needBitsById || needBitsById.length !== names.strings.length) {
     needBitsById = new Int32Array(names.strings.length);
     for (const [name, bit] of NEED_BITS) {
       const id = names.idOf(name);
       if (id >= 0) needBitsById[id] = bit;
     }
-    needBitsOf = names;
-    needBitsAt = names.strings.length;
+    needBitsByTable.set(names, needBitsById);
   }
   let mask = 0;
   for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {

@@ -159,7 +159,14 @@ function collectBelow(key: MetabaseKey, out: MetabaseKey[]): MetabaseKey[] {
 
 /** Parsed ScriptMaps by the length of their raw text (entries are immutable and offsets value-relative, so they can be shared). */
 const parsedScriptMaps = new Map<number, Array<{ raw: string; maps: ScriptMap[] }>>();
-let parsedScriptMapCount = 0;
+/**
+ * Characters of raw text the cache holds. Every keystroke inside a ScriptMaps value (a few KB)
+ * adds a distinct text, so the cache is emptied past this bound: about 1 MB of text and the
+ * parsed entries with it, instead of growing with a day of editing. A metabase repeats a handful
+ * of lists, which are parsed again after a clear.
+ */
+const SCRIPT_MAPS_CACHE_CHARS = 1 << 20;
+let parsedScriptMapChars = 0;
 
 export const WEB_SERVICE_PATH = '/lm/w3svc';
 /** What the paths below /LM/W3SVC start with (a constant: concatenated in a loop it cost a new string per key). */
@@ -997,9 +1004,10 @@ export class MetabaseModel {
       if (!maps) {
         const raw = detach(this.text.slice(start, start + length));
         maps = parseScriptMaps(raw);
-        if (parsedScriptMapCount++ > 2000) {
+        parsedScriptMapChars += length;
+        if (parsedScriptMapChars > SCRIPT_MAPS_CACHE_CHARS) {
           parsedScriptMaps.clear();
-          parsedScriptMapCount = 0;
+          parsedScriptMapChars = length;
           bucket = undefined;
         }
         if (!bucket) parsedScriptMaps.set(length, (bucket = []));

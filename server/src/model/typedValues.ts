@@ -1,4 +1,5 @@
 /** Parsing and checking of typed property values as IIS writes them in MetaBase.xml. */
+import { detach } from '../util/detach';
 import type { PropertyData } from '../schema/types';
 
 export const DWORD_MAX = 4294967295;
@@ -47,6 +48,8 @@ function flagMap(p: PropertyData): Map<string, number> {
  * Memoised per property and raw value: a metabase repeats the same few values on thousands of
  * keys (AccessFlags="AccessRead | AccessScript"), so each distinct one is parsed once. Results are
  * shared, hence read-only. A property's table is dropped when it grows past 1,024 values.
+ * The table outlives every document, so its keys, and the results worked out from them, are
+ * copies (util/detach.ts): a slice of the text would keep that version of the document alive.
  */
 function memoPerProperty<T>(compute: (raw: string, p: PropertyData) => T): (raw: string, p: PropertyData) => T {
   const tables = new WeakMap<PropertyData, Map<string, T>>();
@@ -56,8 +59,9 @@ function memoPerProperty<T>(compute: (raw: string, p: PropertyData) => T): (raw:
     let result = table.get(raw);
     if (result === undefined) {
       if (table.size >= 1024) table.clear();
-      result = compute(raw, p);
-      table.set(raw, result);
+      const own = detach(raw);
+      result = compute(own, p);
+      table.set(own, result);
     }
     return result;
   };

@@ -157,6 +157,7 @@ export function reparseRegion(xml: XmlDocument, newText: TextSource, editStart: 
     let syncOld = -1;
     let syncIndex = -1;
     const result = scan(text, {
+      names: xml.names,
       from: restart,
       base,
       openElements: stack,

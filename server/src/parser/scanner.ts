@@ -21,7 +21,7 @@
  *  - an end tag closes the nearest open element of the same name; others are reported, ignored;
  *  - end of file closes everything still open.
  */
-import { AttributeTable, XmlElement, type NameIds, type SyntaxKind, type SyntaxProblem, type SyntaxSeverity, type XmlComment, type XmlDocument } from './xmlTypes';
+import { AttributeTable, NameTable, XmlElement, type SyntaxKind, type SyntaxProblem, type SyntaxSeverity, type XmlComment, type XmlDocument } from './xmlTypes';
 
 const LT = 60; // <
 const GT = 62; // >
@@ -56,63 +56,6 @@ export function isKeyElementName(name: string): boolean {
   return name !== 'configuration' && name !== 'MBProperty' && name !== 'Custom';
 }
 
-/**
- * Interns names by hash of their characters, comparing candidates in place (text.startsWith), so
- * a known name allocates nothing and a new one is copied out of the document once.
- */
-export class NameTable implements NameIds {
-  /** Open addressing: slot -> id + 1 (0 = empty). */
-  private slots = new Int32Array(1024);
-  private hashes: number[] = [];
-  readonly strings: string[] = [];
-  private readonly ids = new Map<string, number>();
-  /** Id of the name returned by the last intern call. */
-  lastId = -1;
-
-  idOf(name: string): number {
-    return this.ids.get(name) ?? -1;
-  }
-
-  intern(text: string, start: number, end: number, hash: number): string {
-    const len = end - start;
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let i = hash & mask;
-    for (;;) {
-      const s = slots[i];
-      if (s === 0) break;
-      const candidate = this.strings[s - 1];
-      if (this.hashes[s - 1] === hash && candidate.length === len && text.startsWith(candidate, start)) {
-        this.lastId = s - 1;
-        return candidate;
-      }
-      i = (i + 1) & mask;
-    }
-    // Copy: a slice would keep the whole document alive (V8 sliced strings).
-    let copy = '';
-    for (let k = start; k < end; k++) copy += String.fromCharCode(text.charCodeAt(k));
-    this.strings.push(copy);
-    this.hashes.push(hash);
-    this.lastId = this.strings.length - 1;
-    if (!this.ids.has(copy)) this.ids.set(copy, this.lastId);
-    slots[i] = this.strings.length;
-    if (this.strings.length * 2 > slots.length) this.rehash();
-    return copy;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let n = 0; n < this.strings.length; n++) {
-      let i = this.hashes[n] & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = n + 1;
-    }
-    this.slots = slots;
-  }
-}
-
-const sharedNames = new NameTable();
 
 export interface ScanOptions {
   /** Where scanning starts (default 0). */
@@ -125,6 +68,7 @@ export interface ScanOptions {
    */
   stopAt?: (offset: number, openElements: readonly XmlElement[]) => boolean;
   stopAfter?: number;
+  /** The table to intern names in: the document's own when a region is scanned again (default: a new one). */
   names?: NameTable;
   /**
    * The text is the document's text from this offset on (a window, for region re-parse): `from`,
@@ -183,7 +127,7 @@ class Scanner {
     this.len = text.length;
     this.base = options.base ?? 0;
     this.pos = (options.from ?? 0) - this.base;
-    this.names = options.names ?? sharedNames;
+    this.names = options.names ?? new NameTable();
     // A whole file: room for about one attribute per 80 characters (IIS's layout has one per line),
     // so the table is not grown and copied seven times on the way to 300,000 attributes.
     const whole = this.pos === 0 && this.base === 0 && !options.stopAt;
@@ -255,6 +199,8 @@ class Scanner {
       comments: this.comments,
       problems: this.problems,
       length: this.len + this.base,
+      names: this.names,
+      namesAtParse: this.names.strings.length,
       stoppedAt,
       openAtStop: this.stopped >= 0 ? [...this.stack] : [],
     };
@@ -355,6 +301,7 @@ class Scanner {
     this.open(el);
     let p = nameEnd;
     this.junkStart = -1;
+    this.lastAttrName = undefined;
     for (;;) {
       p = this.skipWs(p);
       if (p >= len) {
@@ -403,7 +350,7 @@ class Scanner {
           const nl = text.indexOf('\n', p + 1);
           q = close >= 0 && (nl < 0 || close < nl) ? close + 1 : p + 1;
         }
-        if (this.junkStart < 0) this.junkStart = p;
+        if (this.junkStart < 0) this.startJunk(p);
         this.junkEnd = q;
         p = q;
         continue;
@@ -414,13 +361,14 @@ class Scanner {
       const afterName = this.skipWs(ne);
       if (text.charCodeAt(afterName) !== EQ) {
         // A token without '=': an elision like "..." or a half-typed name.
-        if (this.junkStart < 0) this.junkStart = p;
+        if (this.junkStart < 0) this.startJunk(p);
         this.junkEnd = ne;
         p = ne;
         continue;
       }
       this.flushJunk(name);
       const attrName = this.names.intern(text, p, ne, nhash);
+      this.lastAttrName = attrName;
       const attr = table.add(this.names.lastId, p - lt, ne - lt);
       el.attrCount++;
       let v = afterName + 1;
@@ -431,7 +379,7 @@ class Scanner {
       if (vc !== DQ && vc !== SQ && v + 1 < len && v - beforeValue === 0 && !isWs(vc) && vc !== GT && vc !== LT) {
         const next = text.charCodeAt(v + 1);
         if ((next === DQ || next === SQ) && !isIdentChar(vc)) {
-          this.problem('stray-text-in-tag', v, v + 1, `Unexpected '${text[v]}' before the value of ${attrName}.`);
+          this.problem('stray-text-in-tag', v, v + 1, `Unexpected character before the value of ${attrName}; a value starts with a double quote.`);
           v++;
           vc = next;
         }
@@ -462,14 +410,28 @@ class Scanner {
     this.checkDuplicates(el);
   }
 
-  /** Text inside a start tag that is not an attribute (elisions, half-typed names), reported once per run. */
+  /**
+   * Text inside a start tag that is not an attribute (elisions, half-typed names, the tail of a
+   * value that held a quote), reported once per run. The message says where the text is, never
+   * what it is: after a password's name it may be the rest of the password, and a quoted slice of
+   * the document would also keep that whole version of the text alive.
+   */
   private junkStart = -1;
   private junkEnd = -1;
+  /** The attribute before the junk began (the last one read in this start tag). */
+  private junkAfter: string | undefined;
+  private lastAttrName: string | undefined;
+
+  private startJunk(at: number): void {
+    this.junkStart = at;
+    this.junkAfter = this.lastAttrName;
+  }
 
   private flushJunk(name: string): void {
     if (this.junkStart < 0) return;
-    const excerpt = this.text.slice(this.junkStart, Math.min(this.junkEnd, this.junkStart + 40)).replace(/\s+/g, ' ');
-    this.problem('stray-text-in-tag', this.junkStart, this.junkEnd, `Unexpected text '${excerpt}' inside the start tag of <${name}>; properties are written as Name="value".`);
+    const where = this.junkAfter === undefined ? `in the start tag of <${name}>` : `after ${this.junkAfter} in the start tag of <${name}>`;
+    const hint = this.junkAfter === undefined ? '' : ` A double quote inside a value is written &quot;.`;
+    this.problem('stray-text-in-tag', this.junkStart, this.junkEnd, `Unexpected text ${where}; properties are written as Name="value".${hint}`);
     this.junkStart = -1;
   }
 

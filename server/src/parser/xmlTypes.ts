@@ -39,11 +39,72 @@ const STRIDE = 6;
 /** Flag in the quote column: no `&` in the value. */
 const PLAIN = 0x100;
 
-/** Interned names by id (shared by every scan, so ids compare across tables). */
+/** Interned names by id (one table per document, shared by every scan of it, so ids compare across tables). */
 export interface NameIds {
   readonly strings: readonly string[];
   /** The id of `name`, or -1 when no scan has seen it. */
   idOf(name: string): number;
+}
+
+/**
+ * Interns names by hash of their characters, comparing candidates in place (text.startsWith), so
+ * a known name allocates nothing and a new one is copied out of the document once.
+ *
+ * Each document has its own table, shared by every scan of it (so ids compare across the tables
+ * of its region re-parses). It only grows: names typed half-way (`AppPo`, `AppPoo`, ...) stay.
+ * A fresh parse starts a new table, and MetabaseDocument.update parses afresh when the table has
+ * grown far past what the text uses (see MAX_NAME_GROWTH there); closing the document frees it.
+ */
+export class NameTable implements NameIds {
+  /** Open addressing: slot -> id + 1 (0 = empty). */
+  private slots = new Int32Array(1024);
+  private hashes: number[] = [];
+  readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** Id of the name returned by the last intern call. */
+  lastId = -1;
+
+  idOf(name: string): number {
+    return this.ids.get(name) ?? -1;
+  }
+
+  intern(text: string, start: number, end: number, hash: number): string {
+    const len = end - start;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = hash & mask;
+    for (;;) {
+      const s = slots[i];
+      if (s === 0) break;
+      const candidate = this.strings[s - 1];
+      if (this.hashes[s - 1] === hash && candidate.length === len && text.startsWith(candidate, start)) {
+        this.lastId = s - 1;
+        return candidate;
+      }
+      i = (i + 1) & mask;
+    }
+    // Copy: a slice would keep the whole document alive (V8 sliced strings).
+    let copy = '';
+    for (let k = start; k < end; k++) copy += String.fromCharCode(text.charCodeAt(k));
+    this.strings.push(copy);
+    this.hashes.push(hash);
+    this.lastId = this.strings.length - 1;
+    if (!this.ids.has(copy)) this.ids.set(copy, this.lastId);
+    slots[i] = this.strings.length;
+    if (this.strings.length * 2 > slots.length) this.rehash();
+    return copy;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let n = 0; n < this.strings.length; n++) {
+      let i = this.hashes[n] & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = n + 1;
+    }
+    this.slots = slots;
+  }
 }
 
 /** Attributes of the elements of one scan, column-wise. */
@@ -244,4 +305,8 @@ export interface XmlDocument {
   problems: SyntaxProblem[];
   /** Length of the text that was parsed. */
   length: number;
+  /** The names of elements and attributes (the document's table). */
+  readonly names: NameTable;
+  /** How many names the table held after the last whole parse. */
+  readonly namesAtParse: number;
 }
