@@ -115,8 +115,12 @@ export class MetabaseDocument {
         incremental = false;
         continue;
       }
-      const start = lines.offsetAt(c.range.start);
-      const end = Math.max(start, lines.offsetAt(c.range.end));
+      // A range whose end comes before its start is taken the other way round, as by
+      // vscode-languageserver-textdocument (the reference implementation of the rule).
+      const a = lines.offsetAt(c.range.start);
+      const b = lines.offsetAt(c.range.end);
+      const start = Math.min(a, b);
+      const end = Math.max(a, b);
       const next = PieceText.edit(text, start, end, c.text, MetabaseDocument.piecesAbove);
       lines = lines.update(next, start, end, c.text.length);
       if (incremental) {

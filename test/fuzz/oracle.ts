@@ -88,12 +88,15 @@ export class TextShape {
     return this.starts[p.line] + p.character;
   }
 
-  /** Where the server puts a position it is sent (it clamps out-of-range positions). */
+  /**
+   * Where the server puts a position it is sent: as the LSP specification says, a character past
+   * the end of its line is the line's end (before its line break), a line past the last one the
+   * end of the text.
+   */
   clampOffset(p: Position): number {
     if (p.line < 0) return 0;
     if (p.line >= this.lineCount) return this.text.length;
-    const next = p.line + 1 < this.lineCount ? this.starts[p.line + 1] : this.text.length;
-    return Math.max(this.starts[p.line], Math.min(this.starts[p.line] + Math.max(0, p.character), next));
+    return this.starts[p.line] + Math.min(Math.max(0, p.character), this.lineLength(p.line));
   }
 
   rangeProblem(r: unknown): string | undefined {
@@ -645,10 +648,18 @@ export class Oracle {
   // ---- incremental ----
 
   /** Applies `changes` to a parsed, validated `base` through doc.update() and compares with a fresh parse. */
-  incremental(base: string, changes: OffsetChange[], mode: ChangeMode, sink: Sink): void {
-    const input: ReproInput = { family: 'incremental', base, changes, mode };
+  incremental(base: string, offsetChanges: OffsetChange[], mode: ChangeMode, sink: Sink): void {
+    const input: ReproInput = { family: 'incremental', base, changes: offsetChanges, mode };
+    // No LSP position lies between a CR and its LF (such a character offset means the end of the
+    // line, before the CR): an edit there is the edit an editor would send, just before the CR.
+    const changes: OffsetChange[] = [];
     let expected = base;
-    for (const c of changes) expected = expected.slice(0, c.start) + c.text + expected.slice(c.end);
+    for (const c of offsetChanges) {
+      const snap = (o: number): number => (expected.charCodeAt(o - 1) === 13 && expected.charCodeAt(o) === 10 ? o - 1 : o);
+      const d = { ...c, start: snap(c.start), end: snap(c.end) };
+      changes.push(d);
+      expected = expected.slice(0, d.start) + d.text + expected.slice(d.end);
+    }
     const n = expected.length;
     let doc: MetabaseDocument | undefined;
     try {

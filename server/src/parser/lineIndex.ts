@@ -86,18 +86,30 @@ export class LineIndex {
     return { line: lo, character: o - starts[lo] };
   }
 
+  /**
+   * The offset of an LSP position. As the specification says (and vscode-languageserver-textdocument
+   * does), a character past the end of its line means the end of the line, before its line break,
+   * and a line past the last one means the end of the document.
+   */
   offsetAt(position: Position): number {
     const starts = this.lineStarts;
     if (position.line < 0) return 0;
     if (position.line >= starts.length) return this.text.length;
     const lineStart = starts[position.line];
+    if (!(position.character > 0)) return lineStart;
     const nextLineStart = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
-    return Math.max(lineStart, Math.min(lineStart + Math.max(0, position.character), nextLineStart));
+    let offset = Math.min(lineStart + position.character, nextLineStart);
+    while (offset > lineStart && isLineBreak(this.text.charCodeAt(offset - 1))) offset--;
+    return offset;
   }
 
   range(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(end) };
   }
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 10 || c === 13;
 }
 
 export function computeLineStarts(text: string): Uint32Array {
