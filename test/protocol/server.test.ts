@@ -115,11 +115,24 @@ describe('the language server over stdio', () => {
     assert.ok(!diagnostics.some((d) => d.code === 'invalid-value'));
   });
 
-  test('malformed params and positions outside the document: an empty result, never a crash', async () => {
+  test('positions outside the document: an empty result; malformed params: InvalidParams saying which field is wrong', async () => {
     assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 99999, character: 5 } }), null);
-    assert.deepEqual(await client.connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: -4, character: -1 } }), []);
-    assert.equal(await client.connection.sendRequest('textDocument/hover', {}), null);
-    assert.deepEqual(await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: {} }), []);
+    const rejected = async (method: string, params: unknown, field: RegExp): Promise<void> => {
+      await assert.rejects(client.connection.sendRequest(method, params), (err: { code?: number; message?: string }) => {
+        assert.equal(err.code, -32602, `${method} ${JSON.stringify(params)}: ${err.message}`);
+        assert.match(err.message ?? '', field);
+        assert.doesNotMatch(err.message ?? '', /TypeError|Cannot read|undefined \(reading|at .*\.js:\d+/);
+        return true;
+      });
+    };
+    await rejected('textDocument/hover', {}, /params\.textDocument is missing/);
+    await rejected('textDocument/hover', { textDocument: { uri }, position: 'line 3' }, /params\.position must be an object/);
+    await rejected('textDocument/definition', { textDocument: { uri }, position: { line: -4, character: -1 } }, /params\.position\.line must be a non-negative integer, not -4/);
+    await rejected('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 'x' } }, /params\.position\.character/);
+    await rejected('textDocument/documentSymbol', { textDocument: {} }, /params\.textDocument\.uri must be a string/);
+    await rejected('textDocument/codeAction', { textDocument: { uri }, range: null, context: { diagnostics: [] } }, /params\.range/);
+    await rejected('textDocument/rename', { textDocument: { uri }, position: { line: 0, character: 0 } }, /params\.newName/);
+    await rejected('iis6Metabase/topology', null, /params must be an object/);
     const h = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) });
     assert.ok(h, 'still serving');
   });

@@ -18,6 +18,10 @@ import {
   type TopologyResult,
 } from '../protocol';
 import type { DocumentStore } from './documentStore';
+import { checkParams, type ParamsShape } from './params';
+
+/** What a request at a position needs besides its document. */
+const AT: ParamsShape = { position: true };
 
 export class Handlers {
   /** Documents already told about a cut result, per kind (told once). */
@@ -33,8 +37,12 @@ export class Handlers {
     return typeof uri === 'string' ? this.store.get(uri) : undefined;
   }
 
-  /** Runs `fn` on the parsed document, or returns `empty` (unknown document, bad params, internal error). */
-  private guard<T>(name: string, params: { textDocument?: { uri?: string } } | undefined, empty: T, fn: (doc: MetabaseDocument) => T): T {
+  /**
+   * Runs `fn` on the parsed document, or returns `empty` (unknown document, internal error).
+   * Params without what the request needs are answered with InvalidParams (lsp/params.ts).
+   */
+  private guard<T>(name: string, params: { textDocument?: { uri?: string } } | undefined, empty: T, fn: (doc: MetabaseDocument) => T, shape?: ParamsShape): T {
+    checkParams(name, params, shape);
     try {
       const doc = this.parsed(params?.textDocument?.uri);
       return doc ? fn(doc) : empty;
@@ -59,34 +67,40 @@ export class Handlers {
   register(): void {
     const c = this.connection;
     const ls = this.ls;
-    c.onHover((p) => this.guard('hover', p, null, (doc) => ls.doHover(doc, p.position)));
-    c.onCompletion((p) => this.guard('completion', p, { isIncomplete: false, items: [] }, (doc) => ls.doComplete(doc, p.position)));
-    c.onCodeAction((p) => this.guard('codeAction', p, [], (doc) => ls.doCodeActions(doc, p.range, p.context?.diagnostics ?? [])));
-    c.onDefinition((p) => this.guard('definition', p, [], (doc) => ls.findDefinition(doc, p.position)));
-    c.onReferences((p) => this.guard('references', p, [], (doc) => ls.findReferences(doc, p.position, p.context?.includeDeclaration ?? true)));
-    c.onPrepareRename((p) => this.guard('prepareRename', p, null, (doc) => ls.prepareRename(doc, p.position)));
+    c.onHover((p) => this.guard('textDocument/hover', p, null, (doc) => ls.doHover(doc, p.position), AT));
+    c.onCompletion((p) => this.guard('textDocument/completion', p, { isIncomplete: false, items: [] }, (doc) => ls.doComplete(doc, p.position), AT));
+    c.onCodeAction((p) => this.guard('textDocument/codeAction', p, [], (doc) => ls.doCodeActions(doc, p.range, Array.isArray(p.context?.diagnostics) ? p.context.diagnostics : []), { range: true }));
+    c.onDefinition((p) => this.guard('textDocument/definition', p, [], (doc) => ls.findDefinition(doc, p.position), AT));
+    c.onReferences((p) => this.guard('textDocument/references', p, [], (doc) => ls.findReferences(doc, p.position, p.context?.includeDeclaration ?? true), AT));
+    c.onPrepareRename((p) => this.guard('textDocument/prepareRename', p, null, (doc) => ls.prepareRename(doc, p.position), AT));
     c.onRenameRequest((p) =>
-      this.guard('rename', p, null, (doc) => {
-        try {
-          return ls.doRename(doc, p.position, p.newName);
-        } catch (err) {
-          if (err instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, err.message);
-          throw err;
-        }
-      }),
+      this.guard(
+        'textDocument/rename',
+        p,
+        null,
+        (doc) => {
+          try {
+            return ls.doRename(doc, p.position, p.newName);
+          } catch (err) {
+            if (err instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidParams, err.message);
+            throw err;
+          }
+        },
+        { position: true, newName: true },
+      ),
     );
     c.onDocumentSymbol((p) =>
-      this.guard('documentSymbol', p, [], (doc) => {
+      this.guard('textDocument/documentSymbol', p, [], (doc) => {
         const r = ls.findDocumentSymbols(doc);
         if (r.truncated > 0) this.notifyLimit({ uri: doc.uri, what: 'symbols', shown: doc.model.keys.length - r.truncated, total: doc.model.keys.length, setting: 'iis6Metabase.maxSymbols' });
         return r.symbols;
       }),
     );
-    c.onFoldingRanges((p) => this.guard('foldingRange', p, [], (doc) => ls.getFoldingRanges(doc)));
-    c.onCodeLens((p) => this.guard('codeLens', p, [], (doc) => ls.getCodeLenses(doc)));
-    c.onRequest(TOPOLOGY_REQUEST, (p: DocumentParams): TopologyResult => this.guard('topology', p, null, (doc) => ls.getTopology(doc)));
+    c.onFoldingRanges((p) => this.guard('textDocument/foldingRange', p, [], (doc) => ls.getFoldingRanges(doc)));
+    c.onCodeLens((p) => this.guard('textDocument/codeLens', p, [], (doc) => ls.getCodeLenses(doc)));
+    c.onRequest(TOPOLOGY_REQUEST, (p: DocumentParams): TopologyResult => this.guard(TOPOLOGY_REQUEST, p, null, (doc) => ls.getTopology(doc)));
     c.onRequest(PROCESS_MODEL_REQUEST, (p: ProcessModelParams): ProcessModelResult =>
-      this.guard('processModel', p, null, (doc) => {
+      this.guard(PROCESS_MODEL_REQUEST, p, null, (doc) => {
         const pm = ls.getProcessModel(doc, p.mode === 'worker' || p.mode === 'iis5' ? p.mode : undefined);
         const range = (r: { start: number; end: number }) => doc.lines.range(r.start, r.end);
         return {
