@@ -379,12 +379,12 @@ function absolute(key: MetabaseKey, f: CachedFinding): Finding {
 }
 
 /**
- * The findings of the enabled rules, reusing (and filling) the document's caches, in steps (each
- * document rule, then the keys in batches), so a huge document can be validated between other
- * requests (validateInSlices). The document rules' findings come as objects; the keys' stay
- * stored on the keys, listed in document order.
+ * The findings of the enabled rules, reusing (and filling) the document's caches, in steps (after
+ * each document rule, and among the keys whenever `sliceMs` have passed since the last step), so a
+ * document is validated between other requests (validateInSlices). The document rules' findings
+ * come as objects; the keys' stay stored on the keys, listed in document order.
  */
-function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, batch = Number.MAX_SAFE_INTEGER): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number } {
+function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, sliceMs = Infinity): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number } {
   const model = doc.model;
   /** Findings of the document rules. */
   const findings: Finding[] = [];
@@ -461,11 +461,16 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
     keyCache.setComplete(false);
     const keyed = result.keyed;
     const keys = model.keys;
+    let sliceStart = performance.now();
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const list = checked(key);
-      if (i % batch === batch - 1) yield;
       if (list.length > 0) keyed.push(key);
+      // (The clock is read every 64 keys: a key takes a few microseconds.)
+      if ((i & 63) === 63 && sliceMs !== Infinity && performance.now() - sliceStart >= sliceMs) {
+        yield;
+        sliceStart = performance.now();
+      }
     }
     keyCache.setComplete(true, keyed);
     result.keyedTotal = keyCache.keyedTotal;
@@ -514,13 +519,17 @@ export function validate(doc: MetabaseDocument, settings: ValidationSettings = {
   return finish(doc, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
 }
 
+/** How long validateInSlices works before it gives the event loop a turn (requests waiting are answered then). */
+export const VALIDATION_SLICE_MS = 4;
+
 /**
- * Validation of a huge document in steps: `pause` gives the event loop a turn between them, and
- * `stillWanted` (checked after each pause) abandons the work when the document changed meanwhile.
+ * Validation in steps of about VALIDATION_SLICE_MS: `pause` gives the event loop a turn between
+ * them (a hover or a completion waiting meanwhile is answered at once), and `stillWanted`
+ * (checked after each pause) abandons the work when the document changed meanwhile.
  */
 export async function validateInSlices(doc: MetabaseDocument, settings: ValidationSettings, pause: () => Promise<void>, stillWanted: () => boolean): Promise<ValidationResult | undefined> {
   const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
-  const steps = findingSteps(doc, enabled, 2000);
+  const steps = findingSteps(doc, enabled, VALIDATION_SLICE_MS);
   for (let r = steps.next(); !r.done; r = steps.next()) {
     await pause();
     if (!stillWanted()) return undefined;

@@ -13,12 +13,6 @@ import type { MetabaseDocument, TextChange } from '../metabaseDocument';
 
 /** 2 M characters: about 40 ms of parsing; above it a parse is cut into slices. */
 export const SLICED_PARSE_CHARS = 2_000_000;
-/**
- * Validation is cut into slices for documents of more characters than SLICED_PARSE_CHARS, or of
- * more elements than this: a small file can hold 100,000 tiny elements (each one a finding), and
- * validating it at once would keep every other request waiting for a second.
- */
-export const SLICED_VALIDATION_ELEMENTS = 20_000;
 
 interface Pending {
   version: number;

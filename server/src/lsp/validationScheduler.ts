@@ -7,7 +7,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import type { MetabaseLanguageService } from '../languageService';
 import type { LimitReachedParams } from '../protocol';
-import { SLICED_PARSE_CHARS, SLICED_VALIDATION_ELEMENTS, yieldToEventLoop, type DocumentStore } from './documentStore';
+import { yieldToEventLoop, type DocumentStore } from './documentStore';
 import type { ValidationResult } from '../features/validation';
 import type { MetabaseDocument } from '../metabaseDocument';
 
@@ -50,22 +50,18 @@ export class ValidationScheduler {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
+  /**
+   * Validates in slices of a few milliseconds, so that requests that arrive meanwhile (hovers,
+   * completions while the user types on) are answered between them from the latest version,
+   * instead of waiting for the whole pass; a newer version abandons the run (it reschedules).
+   */
   private run(uri: string): void {
     const doc = this.store.get(uri);
     if (!doc) return;
-    if (doc.length > SLICED_PARSE_CHARS || doc.xml.elements.length > SLICED_VALIDATION_ELEMENTS) {
-      // A huge document is validated in slices; a newer version abandons the run (it reschedules).
-      this.ls.validateInSlices(doc, yieldToEventLoop, () => this.store.get(uri) === doc).then(
-        (result) => result && this.publish(doc, result),
-        (err: unknown) => this.failed(uri, err),
-      );
-      return;
-    }
-    try {
-      this.publish(doc, this.ls.validate(doc));
-    } catch (err) {
-      this.failed(uri, err);
-    }
+    this.ls.validateInSlices(doc, yieldToEventLoop, () => this.store.get(uri) === doc).then(
+      (result) => result && this.publish(doc, result),
+      (err: unknown) => this.failed(uri, err),
+    );
   }
 
   private publish(doc: MetabaseDocument, result: ValidationResult): void {
