@@ -10,6 +10,7 @@ import { PROCESS_MODEL_REQUEST, TOPOLOGY_REQUEST, type ProcessModelResponse, typ
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { generateMetabase } from '../../bench/gen-metabase';
 import { repoRoot } from '../helpers';
+import { BROKEN, brokenLeaks } from '../secretsFixture';
 import { startServer, type TestClient } from './lspClient';
 
 const uri = 'file:///work/MetaBase.xml';
@@ -235,5 +236,40 @@ describe('the language server over stdio', () => {
     const published = client.diagnostics(uri);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual((await published).diagnostics, []);
+  });
+});
+
+describe('passwords that break the file, through every response of the real server', () => {
+  test('diagnostics, hover and completion at every offset of their lines, symbols, folding, lenses, code actions, the tree, the process model and the log', async () => {
+    const client = await startServer();
+    try {
+      const brokenUri = 'file:///work/secrets/MetaBase.xml';
+      const published = client.diagnostics(brokenUri);
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: brokenUri, languageId: 'iis-metabase', version: 1, text: BROKEN } });
+      const { diagnostics } = await published;
+      assert.ok(diagnostics.some((d) => d.code === 'xml-syntax'));
+      const responses: unknown[] = [diagnostics];
+      const doc = { textDocument: { uri: brokenUri } };
+      const lines = BROKEN.split(/\r?\n/);
+      for (let line = 0; line < lines.length; line++) {
+        if (!/Pass|Value=/.test(lines[line])) continue;
+        for (let character = 0; character <= lines[line].length; character++) {
+          const at = { ...doc, position: { line, character } };
+          responses.push(await client.connection.sendRequest('textDocument/hover', at));
+          responses.push(await client.connection.sendRequest('textDocument/completion', at));
+          responses.push(await client.connection.sendRequest('textDocument/definition', at));
+        }
+      }
+      responses.push(await client.connection.sendRequest('textDocument/documentSymbol', doc));
+      responses.push(await client.connection.sendRequest('textDocument/foldingRange', doc));
+      responses.push(await client.connection.sendRequest('textDocument/codeLens', doc));
+      responses.push(await client.connection.sendRequest('textDocument/codeAction', { ...doc, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } }, context: { diagnostics } }));
+      responses.push(await client.connection.sendRequest(TOPOLOGY_REQUEST, doc));
+      for (const mode of ['worker', 'iis5']) responses.push(await client.connection.sendRequest(PROCESS_MODEL_REQUEST, { ...doc, mode }));
+      responses.push(client.notifications, client.stderr.join(''));
+      assert.deepEqual(brokenLeaks(responses), []);
+    } finally {
+      await client.stop();
+    }
   });
 });

@@ -18,6 +18,7 @@ import { runCli } from '../../server/src/cli';
 import { processModelText } from '../../server/src/process/processModel';
 import type { LanguageSettings } from '../../server/src/languageService';
 import { metabase, parse, service } from '../helpers';
+import { BROKEN, BROKEN_FRAGMENTS } from '../secretsFixture';
 
 const CLEAR_ANON = 'ClearAnonPw-4711';
 const CLEAR_UNC = 'UncPw!share-9000';
@@ -89,81 +90,6 @@ function leaksOf(secrets: readonly string[], output: unknown): string[] {
 function leaks(output: unknown): string[] {
   return leaksOf(SECRETS, output);
 }
-
-// Passwords that break the start tag they stand in. The fragments are the pieces of each one
-// that the scanner may see apart (before and after a quote, a '<' or a space).
-const BROKEN_FRAGMENTS = [
-  'Quote-Pa55',
-  'Foxtrot-Tail',
-  'Unquoted-Pa55',
-  'Single-Pa55',
-  'Lt<Pa55',
-  'Pa55-Sierra',
-  'Amp&Pa55',
-  'Pa55-Tango',
-  'Spaced-Pa55',
-  'Whiskey',
-  'Words-Pa55',
-  'Quote-Xray',
-  'Yankee-Tail',
-  'CustVal9',
-  'Zulu-Tail',
-  'Victor-Pa55',
-];
-
-const BROKEN = metabase(
-  `<IIsWebService\tLocation ="/LM/W3SVC"
-\t\tIIs5IsolationModeEnabled="FALSE"
-\t\tLogOdbcPassword="Lt<Pa55-Sierra"
-\t>
-</IIsWebService>
-<IIsApplicationPools\tLocation ="/LM/W3SVC/AppPools"
-\t>
-</IIsApplicationPools>
-<IIsApplicationPool\tLocation ="/LM/W3SVC/AppPools/Intranet"
-\t\tAppPoolIdentityType="3"
-\t\tWAMUserName="CONTOSO\\svc-intranet"
-\t\tWAMUserPass='Single-Pa55'
-\t>
-</IIsApplicationPool>
-<IIsWebServer\tLocation ="/LM/W3SVC/1"
-\t\tServerBindings=":80:"
-\t\tServerComment="Intranet"
-\t>
-</IIsWebServer>
-<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1/ROOT"
-\t\tAnonymousUserPass="Quote-Pa55"Foxtrot-Tail"
-\t\tAppPoolId="Intranet"
-\t\tAppRoot="/LM/W3SVC/1/ROOT"
-\t\tPath="C:\\Inetpub\\wwwroot"
-\t>
-\t<Custom\tName="ShopPassword"
-\t\tID="60001"
-\t\tValue="CustVal9"Zulu-Tail"
-\t\tType="STRING"
-\t\tUserType="IIS_MD_UT_FILE"
-\t\tAttributes="INHERIT | SECURE"
-\t/>
-</IIsWebVirtualDir>
-<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1/ROOT/share"
-\t\tPath="\\\\fileserver\\share"
-\t\tUNCUserName="CONTOSO\\reader"
-\t\tUNCPassword=Unquoted-Pa55
-\t>
-</IIsWebVirtualDir>
-<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1/ROOT/amp"
-\t\tAnonymousUserPass="Amp&Pa55-Tango"
-\t\tUNCPassword= "Spaced-Pa55" Whiskey"
-\t\tShopDbPassword="Quote-Xray"Yankee-Tail"
-\t>
-</IIsWebVirtualDir>
-<IIsWebVirtualDir\tLocation ="/LM/W3SVC/1/ROOT/words"
-\t\tAnonymousUserPass = "Two Words-Pa55"
-\t\tUNCPassword="Victor-Pa55
-\t>
-</IIsWebVirtualDir>`,
-  true,
-);
 
 /** The checks every document goes through: `leaked` lists the secrets an output holds. */
 function battery(name: string, text: string, leaked: (output: unknown) => string[], settings: LanguageSettings = {}, cliArgs: string[] = []): void {
