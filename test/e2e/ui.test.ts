@@ -1,7 +1,7 @@
 /**
  * UI test in a real VS Code workbench (code-server 4.100.3 = VS Code 1.100.3) driven by Debian chromium
- * through playwright-core. The extension is installed the production way: `vsce package
- * --no-dependencies` (dist/ is bundled) and `code-server --install-extension x.vsix`.
+ * through playwright-core. The extension is installed the production way: `npm run package`
+ * (the production bundle, the user README) and `code-server --install-extension x.vsix`.
  * Screenshots go to test-results/screenshots/ui-*.png.
  *
  *   node --import tsx --test test/e2e/ui.test.ts
@@ -37,11 +37,11 @@ import {
   waitForLanguageMode,
   webviewContent,
 } from './lib/workbench';
+import { copyForPackaging, readVsix } from './lib/vsix';
 import { createWorkspace } from './lib/workspace';
 
 const pkgJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
 const pkg = pkgJson as { publisher: string; name: string; version: string };
-const vsceBin = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
 
 /** 1-based line and column of `text` in the example file. */
 function lineColOf(text: string): { line: number; column: number } {
@@ -98,32 +98,44 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     else if (!failed) discardSavedLogs('ui');
   });
 
-  step('vsce packages a .vsix with the bundled dist/ and no sources', async () => {
+  step('npm run package makes a .vsix with the minified bundle, the user README and its screenshots, and nothing else', async () => {
     if (process.env.IIS6_E2E_VSIX) {
       vsix = path.resolve(process.env.IIS6_E2E_VSIX);
       return;
     }
-    const ls = await run(process.execPath, [vsceBin, 'ls', '--no-dependencies'], { cwd: repoRoot });
-    assert.equal(ls.code, 0, ls.output);
-    const files = ls.output.split('\n').map((l) => l.trim()).filter(Boolean);
-    // Everything package.json points at ("./dist/client.js", grammars, snippets, icon...) must be packaged.
+    vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+    // The package script as a user runs it (vscode:prepublish builds the production bundle), in a
+    // copy of the sources: the build must not rewrite dist/ under the tests running beside this one.
+    const sources = copyForPackaging(path.join(root, 'package-sources'));
+    const packaged = await run('npm', ['run', 'package', '--', '--out', vsix], { cwd: sources });
+    assert.equal(packaged.code, 0, packaged.output);
+    log(`packaged ${path.basename(vsix)}`);
+    const files = readVsix(vsix);
+    const shipped = [...files.keys()].filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+    // Everything the extension's manifest points at ("./dist/client.js", grammars, snippets...)
+    // is packaged; `bin` is npm's, not the extension's.
     const referenced = new Set(['package.json', 'dist/client.js', 'dist/server.js']);
     const walk = (v: unknown): void => {
       if (typeof v === 'string' && v.startsWith('./')) referenced.add(path.posix.normalize(v.slice(2)));
       else if (v && typeof v === 'object') Object.values(v).forEach(walk);
     };
-    walk(pkgJson);
+    walk({ ...pkgJson, bin: undefined });
     if (typeof pkgJson.icon === 'string') referenced.add(path.posix.normalize(pkgJson.icon));
     for (const f of referenced) {
-      assert.ok(files.some((x) => x === f || x.startsWith(`${f}/`)), `${f} (referenced by package.json) is missing from the .vsix; see .vscodeignore:\n${ls.output}`);
+      assert.ok(shipped.some((x) => x === f || x.startsWith(`${f}/`)), `${f} (referenced by package.json) is missing from the .vsix; see .vscodeignore:\n${shipped.join('\n')}`);
     }
-    const unwanted = files.filter((f) => /^(node_modules|client|server|test|scripts|bench|out|test-results)\/|\.map$|\.ts$/.test(f));
+    const unwanted = shipped.filter((f) => /^(node_modules|client|server|test|scripts|bench|out|test-results)\/|\.map$|\.ts$|^dist\/cli\.js$|^README\.md$/.test(f));
     assert.deepEqual(unwanted, [], 'the .vsix should hold only the bundle and metadata (see .vscodeignore)');
-
-    vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
-    const packaged = await run(process.execPath, [vsceBin, 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot });
-    assert.equal(packaged.code, 0, packaged.output);
-    log(`packaged ${path.basename(vsix)}`);
+    for (const js of ['dist/client.js', 'dist/server.js']) {
+      assert.doesNotMatch(files.get(`extension/${js}`)!.toString('utf8'), /sourceMappingURL/, `${js} points at a source map that is not shipped`);
+    }
+    // The details page is the user README: no developer commands; every image it shows is inside.
+    const readme = files.get('extension/readme.md')?.toString('utf8') ?? '';
+    assert.equal(readme, readFileSync(path.join(sources, 'MARKETPLACE.md'), 'utf8'));
+    assert.doesNotMatch(readme, /npm test|npm run demo/, 'the details page is not the developers\' README');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    assert.ok(images.length >= 3, 'the details page shows screenshots');
+    for (const image of images) assert.ok(shipped.includes(image), `${image} (shown by the details page) is not in the .vsix`);
   });
 
   step('code-server installs the .vsix and starts with a fresh profile', async () => {
