@@ -65,6 +65,7 @@ export function expectedDiagnostic(
     range: { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } },
     severity: SEVERITY[severity],
     code,
+    codeDescription: { href: `https://github.com/iis6-metabase/iis6-metabase/blob/main/docs/rules.md#${code}` },
     source: 'iis6-metabase',
     message,
     data,

@@ -1,16 +1,26 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../server/src/cli';
+import { generateMetabase } from '../../bench/gen-metabase';
 import { metabase, repoRoot } from '../helpers';
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return cliWithInput(undefined, ...args);
+}
+
+/** The CLI with `input` as its standard input. */
+async function cliWithInput(input: string | undefined, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
+  const stdin = async (): Promise<Uint8Array> => {
+    if (input === undefined) throw new Error('standard input read unexpectedly');
+    return Buffer.from(input, 'utf8');
+  };
+  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s), stdin);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -77,6 +87,72 @@ describe('iis6-metabase lint', () => {
     const folder = await cli('lint', dir);
     assert.match(folder.err, /is a directory/);
   });
+
+  test('an unreadable file is reported and the others are still linted; the exit status is 2', async () => {
+    const r = await cli('lint', path.join(dir, 'nope.xml'), bad, '--format', 'json');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cannot read .*nope\.xml: no such file/);
+    assert.deepEqual(
+      JSON.parse(r.out).map((f: { file: string; diagnostics: Array<{ code: string }> }) => [f.file, f.diagnostics.map((d) => d.code)]),
+      [[bad, ['invalid-value']]],
+    );
+  });
+
+  test('options are strict per command: one that belongs to another command, a misspelt one, an unknown rule id', async () => {
+    const mode = await cli('lint', bad, '--mode', 'iis5');
+    assert.equal(mode.code, 2);
+    assert.match(mode.err, /^iis6-metabase: lint has no option --mode \(processes has it\)/);
+    const describeMode = await cli('describe', 'AppPoolId', '--mode', 'iis5');
+    assert.equal(describeMode.code, 2);
+    assert.match(describeMode.err, /describe has no option --mode/);
+    const typo = await cli('lint', bad, '--fromat', 'json');
+    assert.match(typo.err, /lint has no option --fromat; did you mean --format\?/);
+    const rule = await cli('lint', bad, '--rule', 'apppool-notfound=off');
+    assert.equal(rule.code, 2);
+    assert.match(rule.err, /there is no rule "apppool-notfound"; did you mean apppool-not-found\?/);
+    assert.equal((await cli('lint', bad, '--rule', 'nosuchrule=off')).code, 2);
+    assert.equal((await cli('lint', bad, '--max-warnings', 'many')).code, 2);
+    assert.equal((await cli('rules', 'extra')).code, 2);
+  });
+
+  test('--help per command prints that command\'s usage and exits 0', async () => {
+    for (const [command, mentions] of [['lint', /--max-warnings N/], ['processes', /--mode worker\|iis5/], ['describe', /NAME/], ['rules', /Lists the rules/]] as const) {
+      const r = await cli(command, '--help');
+      assert.equal(r.code, 0, command);
+      assert.match(r.out, new RegExp(`^Usage: iis6-metabase ${command}`));
+      assert.match(r.out, mentions);
+    }
+    assert.match((await cli('help', 'lint')).out, /^Usage: iis6-metabase lint/);
+  });
+
+  test('lint - reads standard input', async () => {
+    const r = await cliWithInput(readFileSync(bad, 'utf8'), 'lint', '-');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^<stdin>:5:20 error invalid-value /);
+  });
+
+  test('--max-warnings N: exit 1 when there are more warnings than N', async () => {
+    assert.equal((await cli('lint', warnOnly, '--max-warnings', '0')).code, 1);
+    const over = await cli('lint', warnOnly, '--max-warnings=0');
+    assert.match(over.err, /1 warnings, more than --max-warnings 0/);
+    assert.equal((await cli('lint', warnOnly, '--max-warnings', '1')).code, 0);
+  });
+});
+
+describe('iis6-metabase processes', () => {
+  test('a file without keys (empty, binary) says so and exits 1', async () => {
+    const empty = path.join(dir, 'empty.xml');
+    writeFileSync(empty, '');
+    const binary = path.join(dir, 'junk.bin');
+    writeFileSync(binary, Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 37) % 256)));
+    const e = await cli('processes', empty);
+    assert.equal(e.code, 1);
+    assert.match(e.err, /empty\.xml holds no metabase keys/);
+    const b = await cli('processes', binary);
+    assert.equal(b.code, 1);
+    assert.match(b.err, /does not look like a text metabase/);
+    assert.equal(e.out + b.out, '');
+  });
 });
 
 describe('iis6-metabase describe', () => {
@@ -118,4 +194,19 @@ test('the bundled binary runs the example the README shows', () => {
   const [file] = JSON.parse(r.stdout) as Array<{ diagnostics: Array<{ code: string }> }>;
   const codes = new Set(file.diagnostics.map((d) => d.code));
   for (const code of ['unknown-property', 'invalid-value', 'value-out-of-range']) assert.ok(codes.has(code), code);
+});
+
+test('the bundled binary stops quietly when the reader closes the pipe (lint … | head -1)', async () => {
+  const big = path.join(dir, 'big.xml');
+  writeFileSync(big, generateMetabase({ sites: 1000, seed: 42 }));
+  // Text: a line per write, about 200 KB in all, so writes go on after the reader is gone.
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'lint', big], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Read the first chunk, then close the pipe like `head -1` does.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.doesNotMatch(stderr, /EPIPE|Error|at /, stderr);
+  assert.notEqual(code, 2);
 });

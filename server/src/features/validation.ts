@@ -14,6 +14,7 @@
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
 import { positionByIndex, type MetabaseKey, type MetabaseModel, type ModelChange } from '../model/metabaseModel';
+import { ruleDocUrl } from '../rules/ruleDocs';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
@@ -502,6 +503,7 @@ export function toDiagnostic(doc: MetabaseDocument, f: Finding, severity: Severi
     range: doc.lines.range(f.start, Math.max(f.start, f.end)),
     severity: SEVERITY[severity],
     code: f.rule,
+    codeDescription: { href: ruleDocUrl(f.rule) },
     source: DIAGNOSTIC_SOURCE,
     message: f.message,
     data,
