@@ -54,15 +54,15 @@ export interface RunOptions {
   workspaceFiles?: WorkspaceFiles;
 }
 
-/** Compiles the suite (one .js per .ts, no bundling: helpers stay one module) to out/e2e/suite. */
-export async function buildSuite(): Promise<string> {
-  rmSync(suiteOutDir, { recursive: true, force: true });
+/** Compiles the suite (one .js per .ts, no bundling: helpers stay one module) to out/e2e/suite (or `outDir`). */
+export async function buildSuite(outDir = suiteOutDir): Promise<string> {
+  rmSync(outDir, { recursive: true, force: true });
   const entryPoints = readdirSync(suiteSourceDir)
     .filter((f) => f.endsWith('.ts'))
     .map((f) => path.join(suiteSourceDir, f));
   await esbuild.build({
     entryPoints,
-    outdir: suiteOutDir,
+    outdir: outDir,
     bundle: false,
     platform: 'node',
     format: 'cjs',
@@ -70,7 +70,7 @@ export async function buildSuite(): Promise<string> {
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  return path.join(suiteOutDir, 'index.js');
+  return path.join(outDir, 'index.js');
 }
 
 function textOf(args: unknown): string {
