@@ -199,6 +199,46 @@ describe('scanner: recovery keeps every key after the damage', () => {
   });
 });
 
+describe('scanner: names XML does not allow', () => {
+  test('markdown left in a file (`**Name=`): an error at each forbidden character, and the key keeps its other properties', () => {
+    const text = metabase('<IIsCompressionScheme\tLocation ="/LM/W3SVC/Filters/Compression/gzip"\n\t\t**HcScriptFileExtensions="asp"\n\t\tHcDynamicCompressionLevel="9"\n\t>\n</IIsCompressionScheme>');
+    const doc = scan(text);
+    const at = text.indexOf('**Hc');
+    assert.deepEqual(
+      doc.problems.map((p) => [p.kind, p.start - at, p.end - at, p.severity]),
+      [
+        ['malformed-name', 0, 1, 'error'],
+        ['malformed-name', 1, 2, 'error'],
+      ],
+    );
+    assert.match(doc.problems[0].message, /cannot start an attribute name/);
+    assert.match(doc.problems[1].message, /not allowed in an attribute name/);
+    assert.equal(value(text, keys(doc)[0], 'HcDynamicCompressionLevel'), '9');
+    assert.equal(value(text, keys(doc)[0], '**HcScriptFileExtensions'), 'asp');
+  });
+
+  test('a digit or a hyphen cannot start a name but may follow; letters of other scripts, _ and : may start one', () => {
+    const text = metabase('<IIsWebServer\tLocation ="/LM/W3SVC/1"\n\t\t1Comment="a"\n\t\t-Flag="b"\n\t\tServer-Size.2="c"\n\t\t_x:y="d"\n\t\tÉtat="e"\n\t\tNa#me="f"\n\t>\n</IIsWebServer>');
+    const doc = scan(text);
+    assert.deepEqual(
+      doc.problems.map((p) => text.slice(p.start, p.end)),
+      ['1', '-', '#'],
+    );
+  });
+
+  test('an element name is checked the same way', () => {
+    const text = metabase('<*IIsWebServer\tLocation ="/LM/W3SVC/1"\n\t>\n</*IIsWebServer>');
+    const doc = scan(text);
+    assert.deepEqual(doc.problems.map((p) => [p.kind, text.slice(p.start, p.end)]), [['malformed-name', '*']]);
+    assert.match(doc.problems[0].message, /cannot start an element name/);
+  });
+
+  test('the names of a clean file are all well-formed', () => {
+    const text = sites();
+    assert.deepEqual(scan(text).problems, []);
+  });
+});
+
 describe('scanner: what real files contain', () => {
   test('UTF-8 BOM, XML declaration, comments, Custom children', () => {
     const text = '\ufeff' + metabase('<!-- saved by hand -->\n<IIsWebService\tLocation ="/LM/W3SVC"\n\t>\n\t<Custom\n\t\tName="UnknownName_2166"\n\t\tID="2166"\n\t\tValue="1"\n\t\tType="DWORD"\n\t/>\n</IIsWebService>');

@@ -251,6 +251,24 @@ class Scanner {
     return i;
   }
 
+  /**
+   * A name with characters XML's Name production forbids (`**HcScriptFileExtensions`, markdown
+   * left in a file) makes the file not well-formed, and IIS refuses to load it: an error at each
+   * such character. The character is not quoted (after a password's name it may be a piece of it).
+   */
+  private checkName(at: number, id: number, what: string): void {
+    for (const o of this.names.malformedAt(id)) {
+      this.problem(
+        'malformed-name',
+        at + o,
+        at + o + 1,
+        o === 0
+          ? `This character cannot start ${what} in XML, so the file is not well-formed and IIS will not load it. A name starts with a letter or '_'.`
+          : `This character is not allowed in ${what} in XML, so the file is not well-formed and IIS will not load it. Names hold letters, digits, '_', '-' and '.'.`,
+      );
+    }
+  }
+
   private skipWs(from: number): number {
     const { text, len } = this;
     let i = from;
@@ -295,6 +313,7 @@ class Scanner {
       return;
     }
     const name = this.names.intern(text, lt + 1, nameEnd, hash);
+    this.checkName(lt + 1, this.names.lastId, 'an element name');
     this.implicitClose(name, lt);
     const table = this.table;
     const el = new XmlElement(name, lt, nameEnd, table, table.count);
@@ -368,6 +387,7 @@ class Scanner {
       }
       this.flushJunk(name);
       const attrName = this.names.intern(text, p, ne, nhash);
+      this.checkName(p, this.names.lastId, 'an attribute name');
       this.lastAttrName = attrName;
       const attr = table.add(this.names.lastId, p - lt, ne - lt);
       el.attrCount++;

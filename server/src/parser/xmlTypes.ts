@@ -63,6 +63,13 @@ export class NameTable implements NameIds {
   private readonly ids = new Map<string, number>();
   /** Id of the name returned by the last intern call. */
   lastId = -1;
+  /** Per name id, where the name breaks XML's Name production (worked out once per name). */
+  private readonly bad: Array<readonly number[]> = [];
+
+  /** Offsets in name `id` of the characters XML 1.0's Name production forbids there (usually none). */
+  malformedAt(id: number): readonly number[] {
+    return this.bad[id] ?? NONE;
+  }
 
   idOf(name: string): number {
     return this.ids.get(name) ?? -1;
@@ -88,6 +95,7 @@ export class NameTable implements NameIds {
     for (let k = start; k < end; k++) copy += String.fromCharCode(text.charCodeAt(k));
     this.strings.push(copy);
     this.hashes.push(hash);
+    this.bad.push(malformedAt(copy));
     this.lastId = this.strings.length - 1;
     if (!this.ids.has(copy)) this.ids.set(copy, this.lastId);
     slots[i] = this.strings.length;
@@ -105,6 +113,53 @@ export class NameTable implements NameIds {
     }
     this.slots = slots;
   }
+}
+
+const NONE: readonly number[] = [];
+
+/** XML 1.0 (fifth edition) NameStartChar, for one UTF-16 code unit (a surrogate pair is checked by the caller). */
+function isNameStartChar(c: number): boolean {
+  if (c < 0x80) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58;
+  return (
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    (c >= 0x200c && c <= 0x200d) ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
+  );
+}
+
+/** XML 1.0 NameChar: a NameStartChar, '-', '.', a digit, U+00B7, U+0300–U+036F, U+203F–U+2040. */
+function isNameChar(c: number): boolean {
+  return isNameStartChar(c) || c === 45 || c === 46 || (c >= 48 && c <= 57) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
+}
+
+/**
+ * Offsets of the characters of `name` that XML 1.0's Name production forbids where they stand
+ * (`*` anywhere, a digit or '-' at the start, a lone surrogate); a pair of surrogates is one
+ * character of the supplementary planes, which XML allows.
+ */
+export function malformedAt(name: string): readonly number[] {
+  let out: number[] | undefined;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    let ok: boolean;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length && (name.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      ok = ((c - 0xd800) << 10) + (name.charCodeAt(i + 1) - 0xdc00) + 0x10000 <= 0xeffff;
+      if (!ok) (out ??= []).push(i);
+      i++;
+      continue;
+    }
+    ok = i === 0 ? isNameStartChar(c) : isNameChar(c);
+    if (!ok) (out ??= []).push(i);
+  }
+  return out ?? NONE;
 }
 
 /** Attributes of the elements of one scan, column-wise. */
@@ -282,6 +337,7 @@ export type SyntaxKind =
   | 'lt-in-value'
   | 'bad-entity'
   | 'duplicate-attribute'
+  | 'malformed-name'
   | 'unclosed-comment'
   | 'unexpected-text'
   | 'doctype'
