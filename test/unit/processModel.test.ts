@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../server/src/cli';
-import { computeProcessModel } from '../../server/src/process/processModel';
-import { metabase, parse, repoRoot } from '../helpers';
+import { computeProcessModel, processModelText } from '../../server/src/process/processModel';
+import { metabase, parse, repoRoot, service } from '../helpers';
 
 function model(mode: string | undefined, extra = ''): string {
   const attr = mode === undefined ? '' : ` IIs5IsolationModeEnabled="${mode}"`;
@@ -107,5 +107,14 @@ describe('process model', () => {
     assert.match(text, /w3wp\.exe ×2 \(web garden\) — pool IntranetPool, runs as NetworkService/);
     assert.match(text, /✖ \/LM\/W3SVC\/20\/ROOT {2}\(Shop\): application pool "ShopPool" does not exist/);
     assert.ok(readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8').length > 0);
+  });
+});
+
+describe('the text of a file without sites', () => {
+  test('says that no worker process starts, instead of an empty heading', () => {
+    const ls = service();
+    const text = processModelText(ls.getProcessModel(ls.parse('file:///t/MetaBase.xml', 1, metabase('<IIsWebService\tLocation ="/LM/W3SVC"\n\t>\n</IIsWebService>'))));
+    assert.match(text, /If worker process isolation mode:\n {2}No web site or application in this file, so no worker process \(W3wp\.exe\) starts\./);
+    assert.doesNotMatch(text, /:\n\n|:$/);
   });
 });

@@ -316,6 +316,10 @@ export function processModelText(pm: ProcessModel): string {
   }
   for (const mode of pm.modes) {
     if (pm.modes.length > 1) lines.push('', `If ${MODE_TITLE[mode]}:`);
+    if (!pm.processes.some((x) => x.mode === mode) && !pm.applications.some((x) => x.mode === mode)) {
+      lines.push(`  No web site or application in this file, so no ${mode === 'worker' ? 'worker process (W3wp.exe)' : 'application process'} starts.`);
+      continue;
+    }
     for (const p of pm.processes.filter((x) => x.mode === mode)) {
       const count = p.instances > 1 ? ` ×${p.instances} (web garden)` : '';
       const what = p.pool ? `pool ${p.pool}` : p.hosting === 'pooled' ? 'pooled applications' : p.hosting === 'isolated' ? 'isolated application' : 'IIS itself';
