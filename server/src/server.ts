@@ -3,24 +3,29 @@
  * service (languageService.ts) through lsp/handlers.ts. Runs over IPC when VS Code starts it and
  * over --stdio for any other editor (`iis6-metabase-language-server --stdio`).
  */
-import { CodeActionKind, createConnection, ProposedFeatures, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { getMetabaseLanguageService } from './languageService';
 import { DocumentStore } from './lsp/documentStore';
 import { GarbageCollector } from './lsp/garbage';
 import { setJoinListener } from './parser/pieceText';
 import { Handlers } from './lsp/handlers';
+import { Lifecycle, watchMessageStream } from './lsp/lifecycle';
 import { SettingsManager } from './lsp/settings';
 import { ValidationScheduler } from './lsp/validationScheduler';
 import { VERSION } from './version';
 
-const connection = createConnection(ProposedFeatures.all);
+// Over stdio the server reads the stream itself, to answer or end on what it cannot read (lsp/lifecycle.ts).
+const stdio = process.argv.includes('--stdio') ? { reader: new StreamMessageReader(process.stdin), writer: new StreamMessageWriter(process.stdout) } : undefined;
+const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer) : createConnection(ProposedFeatures.all);
+if (stdio) watchMessageStream(stdio.reader, stdio.writer, (line) => process.stderr.write(`${line}\n`), (code) => process.exit(code));
+const lifecycle = new Lifecycle();
 const ls = getMetabaseLanguageService();
 const store = new DocumentStore(
   ls,
   (uri) => validation.schedule(uri, 0),
   (uri, err) => connection.console.error(`iis6-metabase: parsing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
 );
-const handlers = new Handlers(connection, store, ls);
+const handlers = new Handlers(connection, store, ls, lifecycle);
 const garbage = new GarbageCollector();
 // Edits keep a big text as pieces of the previous string; joining them (for a whole re-parse, or
 // after many edits) makes a new one and leaves the old one behind.
@@ -32,6 +37,7 @@ const settings = new SettingsManager(connection, ls, () => {
 });
 
 connection.onInitialize((params): InitializeResult => {
+  lifecycle.initialized = true;
   settings.initialize(params);
   return {
     capabilities: {
@@ -51,10 +57,14 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => settings.initialized());
+connection.onShutdown(() => {
+  lifecycle.shutdown = true;
+});
 connection.onDidChangeConfiguration(() => void settings.reload());
 handlers.register();
 
 connection.onDidOpenTextDocument(({ textDocument: d }) => {
+  if (!lifecycle.initialized || lifecycle.shutdown) return; // dropped, as the specification says
   // The message that brought the text (its chunks, their concatenation and the JSON string) is
   // garbage from now on; a big one is collected while the document is parsed in slices.
   garbage.drop(3 * d.text.length);
@@ -63,6 +73,7 @@ connection.onDidOpenTextDocument(({ textDocument: d }) => {
   if (store.open(d.uri, d.version, d.text)) validation.schedule(d.uri, 0);
 });
 connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+  if (!lifecycle.initialized || lifecycle.shutdown) return;
   // A whole new text leaves the previous one behind (edits with ranges share it).
   if (contentChanges.some((c) => !('range' in c) || !c.range)) garbage.drop(store.get(d.uri)?.length ?? 0);
   if (store.change(d.uri, d.version ?? 0, contentChanges)) validation.schedule(d.uri);

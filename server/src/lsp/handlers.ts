@@ -18,6 +18,7 @@ import {
   type TopologyResult,
 } from '../protocol';
 import type { DocumentStore } from './documentStore';
+import { Lifecycle } from './lifecycle';
 import { checkParams, type ParamsShape } from './params';
 
 /** What a request at a position needs besides its document. */
@@ -31,6 +32,7 @@ export class Handlers {
     private readonly connection: Connection,
     private readonly store: DocumentStore,
     private readonly ls: MetabaseLanguageService,
+    private readonly lifecycle: Lifecycle = Object.assign(new Lifecycle(), { initialized: true }),
   ) {}
 
   private parsed(uri: string | undefined): MetabaseDocument | undefined {
@@ -42,6 +44,7 @@ export class Handlers {
    * Params without what the request needs are answered with InvalidParams (lsp/params.ts).
    */
   private guard<T>(name: string, params: { textDocument?: { uri?: string } } | undefined, empty: T, fn: (doc: MetabaseDocument) => T, shape?: ParamsShape): T {
+    this.lifecycle.checkRequest(name);
     checkParams(name, params, shape);
     try {
       const doc = this.parsed(params?.textDocument?.uri);
