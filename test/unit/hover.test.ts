@@ -108,7 +108,7 @@ describe('hover on a value', () => {
 describe('hover on a key', () => {
   test('an application: which process serves it', () => {
     const md = hover(metabase(`${WORKER}\n${POOLS}\n<IIsWeb|VirtualDir Location ="/LM/W3SVC/1/ROOT" AppRoot="/LM/W3SVC/1/ROOT" AppPoolId="Web" >\n</IIsWebVirtualDir>`))!;
-    assert.match(md, /^\*\*<IIsWebVirtualDir>\*\* — metabase key type/);
+    assert.match(md, /^\*\*`<IIsWebVirtualDir>`\*\* — metabase key type/);
     assert.match(md, /served by the W3wp\.exe ×3 \(a web garden\) of pool \*\*Web\*\*, running as CONTOSO\\svc-web/);
   });
 

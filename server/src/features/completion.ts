@@ -20,6 +20,7 @@ import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData } from '../schema/types';
 import { cursorContext } from './cursor';
 import { describeKeyType, describeProperty, keyTypeMarkdown, propertyMarkdown } from './describe';
+import { mdCode, mdProse } from './markdown';
 
 const CUSTOM_ATTRIBUTES = ['Name', 'ID', 'Value', 'Type', 'UserType', 'Attributes'];
 const CUSTOM_TYPES = ['DWORD', 'STRING', 'BINARY', 'MULTISZ', 'EXPANDSZ'];
@@ -241,7 +242,7 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
   if (name === 'AppPoolId') {
     return [...m.pools().values()].map((pool) => {
       const apps = m.applicationsByPool().get(m.poolName(pool).toLowerCase())?.length ?? 0;
-      return plain(m.poolName(pool), `application pool · ${apps} application${apps === 1 ? '' : 's'}`, `\`${pool.location}\``);
+      return plain(m.poolName(pool), `application pool · ${apps} application${apps === 1 ? '' : 's'}`, mdCode(pool.location));
     });
   }
   if (name === 'AppRoot') return [plain(key.location, "this key's Location")];
@@ -271,7 +272,7 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
         label: o.name,
         kind: CompletionItemKind.EnumMember,
         detail: `flag ${o.value}`,
-        documentation: o.meaning ? { kind: MarkupKind.Markdown, value: o.meaning } : undefined,
+        documentation: o.meaning ? { kind: MarkupKind.Markdown, value: mdProse(o.meaning) } : undefined,
         textEdit: TextEdit.replace(tokenRange, o.name),
       }));
   }
@@ -283,7 +284,7 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
 }
 
 function enumMeaning(m: MetabaseModel, name: string, value: number, meaning: string | undefined): string {
-  const base = meaning ?? '';
+  const base = mdProse(meaning ?? '');
   if (name !== 'AppIsolated') return base;
   const mode = m.isolationMode();
   const process = ['Inetinfo.exe', 'a DLLHost.exe of its own', 'the shared pooled DLLHost.exe'][value];

@@ -5,6 +5,7 @@
 import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData, PropertyLevel } from '../schema/types';
 import { suggest } from '../schema/suggest';
+import { mdCode, mdProse, mdText, unescapeMarkdown } from './markdown';
 
 export interface ValueDescription {
   name: string;
@@ -150,11 +151,10 @@ export function suggestNames(catalog: SchemaCatalog, name: string): string[] {
 
 function formatDefault(d: PropertyDescription): string | undefined {
   const parts: string[] = [];
-  const unit = d.units ? ` ${d.units}` : '';
-  if (d.defaults.schema !== null && d.defaults.schema !== '') parts.push(`\`${d.defaults.schema}\`${unit} (schema)`);
-  if (d.defaults.internal !== null && d.defaults.internal !== d.defaults.schema) parts.push(`\`${d.defaults.internal}\` (IIS internal default)`);
+  if (d.defaults.schema !== null && d.defaults.schema !== '') parts.push(`${mdCode(d.defaults.schema)}${d.units ? ` ${mdText(d.units)}` : ''} (schema)`);
+  if (d.defaults.internal !== null && d.defaults.internal !== d.defaults.schema) parts.push(`${mdCode(d.defaults.internal)} (IIS internal default)`);
   if (d.defaults.documented !== null && d.defaults.documented !== d.defaults.schema && d.defaults.documented !== d.defaults.internal) {
-    parts.push(`\`${d.defaults.documented}\` (reference page)`);
+    parts.push(`${mdCode(d.defaults.documented)} (reference page)`);
   }
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
@@ -162,20 +162,20 @@ function formatDefault(d: PropertyDescription): string | undefined {
 /** The static Markdown of a property: the same facts `describe` prints. */
 export function propertyMarkdown(d: PropertyDescription): string {
   const lines: string[] = [];
-  lines.push(`**${d.name}** — ${d.type}${d.units ? `, ${d.units}` : ''}${d.inherit ? ', inherited' : ''}${d.secure ? ', secure (stored encrypted)' : ''}`);
+  lines.push(`**${mdText(d.name)}** — ${d.type}${d.units ? `, ${mdText(d.units)}` : ''}${d.inherit ? ', inherited' : ''}${d.secure ? ', secure (stored encrypted)' : ''}`);
   lines.push('');
-  lines.push(d.summary);
+  lines.push(mdProse(d.summary));
   if (d.note) {
     lines.push('');
-    lines.push(`*Note:* ${d.note}`);
+    lines.push(`*Note:* ${mdProse(d.note)}`);
   }
   const facts: string[] = [];
   const def = formatDefault(d);
   if (def) facts.push(`Default: ${def}`);
   if (d.min !== null || d.max !== null) facts.push(`Range: ${d.min ?? 0} – ${d.max ?? 4294967295}`);
   if (LEVEL_TEXT[d.level]) facts.push(`Level: ${LEVEL_TEXT[d.level]}`);
-  if (d.keyTypes.length > 0) facts.push(`Valid on: ${d.keyTypes.join(', ')}`);
-  if (d.status.length > 0) facts.push(`Status: ${d.status.join(', ')}`);
+  if (d.keyTypes.length > 0) facts.push(`Valid on: ${mdText(d.keyTypes.join(', '))}`);
+  if (d.status.length > 0) facts.push(`Status: ${mdText(d.status.join(', '))}`);
   if (facts.length > 0) {
     lines.push('');
     for (const f of facts) lines.push(`- ${f}`);
@@ -184,11 +184,11 @@ export function propertyMarkdown(d: PropertyDescription): string {
     lines.push('');
     lines.push('| Value | | Meaning |');
     lines.push('|---|---:|---|');
-    for (const v of d.values) lines.push(`| \`${v.name}\` | ${v.value} | ${(v.meaning ?? '').replace(/\|/g, '\\|')} |`);
+    for (const v of d.values) lines.push(`| ${mdCode(v.name)} | ${v.value} | ${mdProse(v.meaning ?? '')} |`);
   }
   if (d.keywords.length > 0) {
     lines.push('');
-    lines.push(`Keywords: ${d.keywords.map((k) => `\`${k}\``).join(', ')}`);
+    lines.push(`Keywords: ${d.keywords.map((k) => mdCode(k)).join(', ')}`);
   }
   if (d.source) {
     lines.push('');
@@ -198,10 +198,10 @@ export function propertyMarkdown(d: PropertyDescription): string {
 }
 
 export function keyTypeMarkdown(d: KeyTypeDescription): string {
-  const lines = [`**<${d.name}>** — metabase key type`, '', d.summary];
+  const lines = [`**${mdCode(`<${d.name}>`)}** — metabase key type`, '', mdProse(d.summary)];
   const facts: string[] = [];
-  if (d.locations.length > 0) facts.push(`Location: ${d.locations.map((l) => `\`${l}\``).join(', ')}`);
-  if (d.children.length > 0) facts.push(`May contain: ${d.children.join(', ')}`);
+  if (d.locations.length > 0) facts.push(`Location: ${d.locations.map((l) => mdCode(l)).join(', ')}`);
+  if (d.children.length > 0) facts.push(`May contain: ${mdText(d.children.join(', '))}`);
   if (facts.length > 0) {
     lines.push('');
     for (const f of facts) lines.push(`- ${f}`);
@@ -216,12 +216,16 @@ export function keyTypeMarkdown(d: KeyTypeDescription): string {
 /** Plain-text rendering for the terminal. */
 export function descriptionText(d: Description): string {
   const md = d.kind === 'property' ? propertyMarkdown(d) : keyTypeMarkdown(d);
-  return md
+  const text = md
     .replace(/\*\*/g, '')
     .replace(/\*Note:\*/g, 'Note:')
-    .replace(/`/g, '')
     .replace(/\[Reference\]\((.*)\)/g, 'Reference: $1')
     .replace(/^\|---.*$/gm, '')
     .replace(/^\| (.*) \|$/gm, (_m, row: string) => '  ' + row.split(' | ').join('  '))
     .replace(/\n{3,}/g, '\n\n');
+  // Code spans lose their backticks; the text around them its escapes.
+  return text
+    .split(/(`[^`\n]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part.slice(1, -1) : unescapeMarkdown(part)))
+    .join('');
 }
