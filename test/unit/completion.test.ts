@@ -56,9 +56,10 @@ describe('completion of values', () => {
     assert.deepEqual(labels(complete(metabase('<IIsWebServer Location ="/LM/W3SVC/1" ServerAutoStart="|" >\n</IIsWebServer>')).items), ['TRUE', 'FALSE']);
   });
 
-  test('AppIsolated: 0/1/2 with their meaning and what the mode makes of them', () => {
-    const { items } = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|" >\n</IIsWebVirtualDir>`));
-    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['0', 'In-process'], ['1', 'Out-of-process'], ['2', 'Pooled']]);
+  test('AppIsolated: 0/1/2 labelled with their meaning, and what the mode makes of them', () => {
+    const { items, text } = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|" >\n</IIsWebVirtualDir>`));
+    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['0 — In-process', undefined], ['1 — Out-of-process', undefined], ['2 — Pooled', 'default']]);
+    assert.match(apply(text, items[1]), /AppIsolated="1" >/);
     assert.match((items[2].documentation as { value: string }).value, /this server runs in worker process isolation mode, where the pool decides/);
   });
 
@@ -93,6 +94,15 @@ describe('completion of values', () => {
     const site = complete(metabase(`${SETUP}\n<IIsWebServer Location ="|" >\n</IIsWebServer>`));
     assert.deepEqual(labels(site.items), ['/LM/W3SVC/2']);
   });
+
+  test('enumerations: the value and its meaning in the label, the header constant in the detail, the number inserted', () => {
+    const { items, text } = complete(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P" AppPoolIdentityType="|" >\n</IIsApplicationPool>'));
+    assert.deepEqual(labels(items), ['0 — LocalSystem', '1 — LocalService', '2 — NetworkService', '3 — Specific user']);
+    assert.equal(items[2].detail, 'MD_APPPOOL_IDENTITY_TYPE_NETWORKSERVICE · default');
+    assert.match(apply(text, items[2]), /AppPoolIdentityType="2" >/);
+    const period = complete(metabase('<IIsWebServer Location ="/LM/W3SVC/1" LogFilePeriod="|" >\n</IIsWebServer>')).items;
+    assert.deepEqual(labels(period), ['0 — By size', '1 — Daily', '2 — Weekly', '3 — Monthly', '4 — Hourly']);
+  });
 });
 
 describe('completion of key types', () => {
@@ -103,6 +113,12 @@ describe('completion of key types', () => {
     const vdir = items.find((i) => i.label === 'IIsWebVirtualDir')!;
     assert.equal(vdir.detail, 'key under /LM/W3SVC/7');
     assert.match(apply(text, vdir), /<IIsWebVirtualDir\tLocation ="\$\{1:\/LM\/W3SVC\/7\/ROOT\}"\n\t\t\$0\n\t>\n<\/IIsWebVirtualDir>/);
+  });
+
+  test('each key type is offered once', () => {
+    const names = labels(complete(metabase('<|')).items);
+    assert.ok(names.includes('IIsObject'));
+    assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), []);
   });
 
   test('inside a key only <Custom> is offered', () => {

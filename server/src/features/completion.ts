@@ -277,7 +277,17 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
       }));
   }
   if (options.length > 0) {
-    return options.map((o) => plain(o.text, o.name, enumMeaning(m, p.name, o.value, o.meaning), String(o.value).padStart(10, '0')));
+    // Labelled with what the value means ("2 — NetworkService"); the number is what is inserted.
+    const usual = p.schemaDefault;
+    return options.map((o) => {
+      const constant = o.label !== o.name ? o.name : undefined;
+      const detail = [constant, o.text === usual ? 'default' : undefined].filter((x) => x !== undefined).join(' · ');
+      return {
+        ...plain(o.text, detail || undefined, enumMeaning(m, p.name, o.value, o.meaning), String(o.value).padStart(10, '0')),
+        label: o.label ? `${o.text} — ${o.label}` : o.text,
+        filterText: o.label ? `${o.text} ${o.label}` : o.text,
+      };
+    });
   }
   if (p.facts?.keywords) return p.facts.keywords.map((k) => plain(k));
   return [];
