@@ -38,10 +38,33 @@ describe('completion of properties', () => {
     assert.ok(names.includes('AppPoolIdentityType'));
     assert.ok(!names.includes('MaxProcesses'), 'already set');
     assert.ok(!names.includes('ServerBindings'), 'not valid on a pool');
-    const item = items.find((i) => i.label === 'PeriodicRestartTime')!;
+    const item = items.find((i) => i.label === 'IdleTimeout')!;
     assert.equal(item.detail, 'DWORD, minutes · pool level');
-    assert.match((item.documentation as { value: string }).value, /Time-based recycling/);
-    assert.equal((item.textEdit as TextEdit).newText, 'PeriodicRestartTime="${1:60}"');
+    assert.match((item.documentation as { value: string }).value, /^\*\*IdleTimeout\*\* — DWORD, minutes/);
+    assert.equal((item.textEdit as TextEdit).newText, 'IdleTimeout="${1:20}"');
+  });
+
+  test('where IIS writes another value at install than the schema default, that value is inserted and the detail says so', () => {
+    const { items } = complete(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P"\n\t\t|\n\t>\n</IIsApplicationPool>'));
+    const restart = items.find((i) => i.label === 'PeriodicRestartTime')!;
+    assert.equal((restart.textEdit as TextEdit).newText, 'PeriodicRestartTime="${1:1740}"');
+    assert.equal(restart.detail, 'DWORD, minutes · pool level · IIS writes 1740 at install (schema default 60)');
+    const ping = items.find((i) => i.label === 'PingResponseTime')!;
+    assert.equal((ping.textEdit as TextEdit).newText, 'PingResponseTime="${1:90}"');
+    assert.match(ping.detail!, /IIS writes 90 at install \(schema default 60\)$/);
+    // Where they agree, the schema default, and nothing more in the detail.
+    const identity = items.find((i) => i.label === 'AppPoolIdentityType')!;
+    assert.equal((identity.textEdit as TextEdit).newText, 'AppPoolIdentityType="${1:2}"');
+    assert.doesNotMatch(identity.detail!, /install/);
+  });
+
+  test('a BOOL whose install value is FALSE offers FALSE first; a flag default is inserted as written', () => {
+    const { items } = complete(metabase('<IIsCompressionSchemes Location ="/LM/W3SVC/Filters/Compression/Parameters"\n\t\t|\n\t>\n</IIsCompressionSchemes>'));
+    assert.equal((items.find((i) => i.label === 'HcSendCacheHeaders')!.textEdit as TextEdit).newText, 'HcSendCacheHeaders="${1|FALSE,TRUE|}"');
+    assert.equal((items.find((i) => i.label === 'HcNoCompressionForProxies')!.textEdit as TextEdit).newText, 'HcNoCompressionForProxies="${1|TRUE,FALSE|}"');
+    const dir = complete(metabase('<IIsWebService Location ="/LM/W3SVC"\n\t\t|\n\t>\n</IIsWebService>')).items.find((i) => i.label === 'DirBrowseFlags')!;
+    // In a placeholder only $, } and \ are escaped: `\|` would be inserted with its backslash.
+    assert.equal((dir.textEdit as TextEdit).newText, 'DirBrowseFlags="${1:DirBrowseShowDate | DirBrowseShowTime | DirBrowseShowSize | DirBrowseShowExtension | EnableDefaultDoc}"');
   });
 
   test('a partly typed name is replaced; BOOL properties offer TRUE/FALSE', () => {

@@ -19,7 +19,7 @@ describe('hover on a property', () => {
   test('documentation, type, default, range, level, valid key types and the source page', () => {
     const md = hover(metabase(`${POOLS.replace('PeriodicRestartTime', 'Periodic|RestartTime')}`))!;
     assert.match(md, /^\*\*PeriodicRestartTime\*\* — DWORD, minutes, inherited/);
-    assert.match(md, /Default: `60` minutes \(schema\) · `1740` \(IIS internal default\)/);
+    assert.match(md, /Default: `60` minutes \(schema\) · `1740` \(IIS internal default, written at install\)/);
     assert.match(md, /Range: 0 – 71582/);
     assert.match(md, /Level: application-pool level/);
     assert.match(md, /Valid on: IIsApplicationPool, IIsApplicationPools/);

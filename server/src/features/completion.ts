@@ -13,6 +13,7 @@ import {
   type CompletionList,
   type MarkupContent,
 } from 'vscode-languageserver-types';
+import { installValue } from '../data/installDefaults';
 import type { MetabaseDocument } from '../metabaseDocument';
 import { lastSegment, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
 import type { XmlElement } from '../parser/xmlTypes';
@@ -204,12 +205,17 @@ function propertyItem(doc: MetabaseDocument, p: PropertyData, range: ReturnType<
     const d = describeProperty(doc.catalog, p);
     const readOnly = d.status.includes('readOnly');
     const ignored = mode === 'iis5' && d.level === 'pool';
+    // What IIS writes at install where the schema default says otherwise (PeriodicRestartTime 1740, not 60).
+    const install = installValue(p);
+    const schemaDefault = p.schemaDefault ?? '';
+    const installNote = install === undefined ? '' : ` · IIS writes ${install} at install${schemaDefault !== '' ? ` (schema default ${schemaDefault})` : ''}`;
+    const bool = install === 'FALSE' ? 'FALSE,TRUE' : 'TRUE,FALSE';
     known = {
-      detail: `${p.type}${d.units ? `, ${d.units}` : ''}${d.level !== 'other' ? ` · ${d.level} level` : ''}${readOnly ? ' · maintained by IIS' : ''}`,
+      detail: `${p.type}${d.units ? `, ${d.units}` : ''}${d.level !== 'other' ? ` · ${d.level} level` : ''}${readOnly ? ' · maintained by IIS' : ''}${installNote}`,
       documentation: { kind: MarkupKind.Markdown, value: propertyMarkdown(d) },
       sortText: `${readOnly || ignored || d.generated ? '2' : '1'}${p.name}`,
       tags: d.status.includes('obsoleteInIIS6') ? [CompletionItemTag.Deprecated] : undefined,
-      snippet: p.type === 'BOOL' ? `${p.name}="\${1|TRUE,FALSE|}"` : `${p.name}="\${1:${(p.schemaDefault ?? '').replace(/[$}\\|,]/g, '\\$&')}}"`,
+      snippet: p.type === 'BOOL' ? `${p.name}="\${1|${bool}|}"` : `${p.name}="\${1:${(install ?? schemaDefault).replace(/[$}\\]/g, '\\$&')}}"`,
     };
     parts.set(id, known);
   }
@@ -278,7 +284,7 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
   }
   if (options.length > 0) {
     // Labelled with what the value means ("2 — NetworkService"); the number is what is inserted.
-    const usual = p.schemaDefault;
+    const usual = installValue(p) ?? p.schemaDefault;
     return options.map((o) => {
       const constant = o.label !== o.name ? o.name : undefined;
       const detail = [constant, o.text === usual ? 'default' : undefined].filter((x) => x !== undefined).join(' · ');

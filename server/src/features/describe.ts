@@ -2,6 +2,7 @@
  * What the catalog knows of a property or key type, as data (for `iis6-metabase describe`) and
  * as Markdown (the static part of every hover). Both come from here so they never disagree.
  */
+import { installValue } from '../data/installDefaults';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData, PropertyLevel } from '../schema/types';
 import { suggest } from '../schema/suggest';
@@ -20,7 +21,8 @@ export interface PropertyDescription {
   type: string;
   /** The schema default (what IIS assumes when no key up the tree sets the property). */
   default: string | number | boolean | null;
-  defaults: { schema: string | null; documented: string | null; internal: string | null };
+  /** `install`: what IIS setup writes where that is not the schema default (data/installDefaults.ts). */
+  defaults: { schema: string | null; documented: string | null; internal: string | null; install: string | null };
   min: number | null;
   max: number | null;
   units: string | null;
@@ -97,6 +99,7 @@ export function describeProperty(catalog: SchemaCatalog, p: PropertyData): Prope
       schema: p.schemaDefault ?? null,
       documented: p.facts?.documentedDefault ?? null,
       internal: p.facts?.internalDefault ?? null,
+      install: installValue(p) ?? null,
     },
     min: p.min ?? null,
     max: p.max ?? null,
@@ -152,9 +155,11 @@ export function suggestNames(catalog: SchemaCatalog, name: string): string[] {
 function formatDefault(d: PropertyDescription): string | undefined {
   const parts: string[] = [];
   if (d.defaults.schema !== null && d.defaults.schema !== '') parts.push(`${mdCode(d.defaults.schema)}${d.units ? ` ${mdText(d.units)}` : ''} (schema)`);
-  if (d.defaults.internal !== null && d.defaults.internal !== d.defaults.schema) parts.push(`${mdCode(d.defaults.internal)} (IIS internal default)`);
-  if (d.defaults.documented !== null && d.defaults.documented !== d.defaults.schema && d.defaults.documented !== d.defaults.internal) {
-    parts.push(`${mdCode(d.defaults.documented)} (reference page)`);
+  const { internal, install, documented } = d.defaults;
+  if (internal !== null && internal !== d.defaults.schema) parts.push(`${mdCode(internal)} (IIS internal default${install === internal ? ', written at install' : ''})`);
+  if (install !== null && install !== internal) parts.push(`${mdCode(install)} (written at install)`);
+  if (documented !== null && documented !== d.defaults.schema && documented !== internal && documented !== install) {
+    parts.push(`${mdCode(documented)} (reference page)`);
   }
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
