@@ -83,7 +83,7 @@ describe('completion of values', () => {
     const { items, text } = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|" >\n</IIsWebVirtualDir>`));
     assert.deepEqual(items.map((i) => [i.label, i.detail]), [['0 — In-process', undefined], ['1 — Out-of-process', undefined], ['2 — Pooled', 'default']]);
     assert.match(apply(text, items[1]), /AppIsolated="1" >/);
-    assert.match((items[2].documentation as { value: string }).value, /this server runs in worker process isolation mode, where the pool decides/);
+    assert.match((items[2].documentation as { value: string }).value, /^\*\*This file runs in worker process isolation mode, where the pool decides the process, not this value\.\*\*\n\nOnly in IIS 5\.0 isolation mode: the shared pooled DLLHost\.exe\./);
   });
 
   test('AppPoolId: the pools that exist', () => {

@@ -304,7 +304,9 @@ function enumMeaning(m: MetabaseModel, name: string, value: number, meaning: str
   if (name !== 'AppIsolated') return base;
   const mode = m.isolationMode();
   const process = ['Inetinfo.exe', 'a DLLHost.exe of its own', 'the shared pooled DLLHost.exe'][value];
-  return `${base}\n\n${mode === 'worker' ? `Only in IIS 5.0 isolation mode (${process}); this server runs in worker process isolation mode, where the pool decides.` : `In IIS 5.0 isolation mode: ${process}.`}`;
+  // In worker mode what the value does there comes first: nothing.
+  if (mode === 'worker') return `**This file runs in worker process isolation mode, where the pool decides the process, not this value.**\n\nOnly in IIS 5.0 isolation mode: ${process}. ${base}`;
+  return `${base}\n\nIn IIS 5.0 isolation mode: ${process}.`;
 }
 
 function locationItems(m: MetabaseModel, key: MetabaseKey): string[] {

@@ -7,6 +7,7 @@ import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData, PropertyLevel } from '../schema/types';
 import { suggest } from '../schema/suggest';
 import { mdCode, mdProse, mdText, unescapeMarkdown } from './markdown';
+import { unitAfter } from '../util/words';
 
 export interface ValueDescription {
   name: string;
@@ -154,7 +155,7 @@ export function suggestNames(catalog: SchemaCatalog, name: string): string[] {
 
 function formatDefault(d: PropertyDescription): string | undefined {
   const parts: string[] = [];
-  if (d.defaults.schema !== null && d.defaults.schema !== '') parts.push(`${mdCode(d.defaults.schema)}${d.units ? ` ${mdText(d.units)}` : ''} (schema)`);
+  if (d.defaults.schema !== null && d.defaults.schema !== '') parts.push(`${mdCode(d.defaults.schema)}${d.units ? ` ${mdText(unitAfter(d.defaults.schema, d.units))}` : ''} (schema)`);
   const { internal, install, documented } = d.defaults;
   if (internal !== null && internal !== d.defaults.schema) parts.push(`${mdCode(internal)} (IIS internal default${install === internal ? ', written at install' : ''})`);
   if (install !== null && install !== internal) parts.push(`${mdCode(install)} (written at install)`);

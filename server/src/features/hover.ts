@@ -14,6 +14,7 @@ import type { PropertyData } from '../schema/types';
 import { cursorContext } from './cursor';
 import { describeKeyType, describeProperty, keyTypeMarkdown, propertyMarkdown } from './describe';
 import { mdCode as code, mdProse, mdText } from './markdown';
+import { count } from '../util/words';
 
 const MODE_NAME: Record<ConcreteMode, string> = { worker: 'worker process isolation mode', iis5: 'IIS 5.0 isolation mode' };
 
@@ -132,7 +133,10 @@ function propertyHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribu
     const near = doc.catalog.suggestProperties(attr.name, key.keyType);
     return `**${mdText(attr.name)}** — not a property of the IIS schema; IIS ignores it.${near.length > 0 ? ` Did you mean ${near.map((n) => code(n)).join(', ')}?` : ''}`;
   }
-  const parts = [propertyMarkdown(describeProperty(doc.catalog, p)), '', '---', ''];
+  const [title, ...rest] = propertyMarkdown(describeProperty(doc.catalog, p)).split('\n');
+  // What AppIsolated does depends on the mode: that comes first, before what it meant in IIS 5.0.
+  const lead = p.name === 'AppIsolated' ? appIsolatedNote(m) : undefined;
+  const parts = [title, ...(lead ? ['', lead] : []), ...rest, '', '---', ''];
   const shown = p.secure ? '*(secure value, not shown)*' : code(m.valueOf(key.element, attr));
   parts.push(`At ${code(key.location)}: ${shown}, set on this key.`);
   if (p.inherit && key.parent) {
@@ -141,9 +145,9 @@ function propertyHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribu
     else if (p.schemaDefault !== undefined && p.schemaDefault !== '') parts.push(`Without it the default ${code(p.schemaDefault)} applies.`);
   }
   const below = p.inherit ? inheritorsCount(key, p.name) : 0;
-  if (below > 0) parts.push(`${below} key${below === 1 ? '' : 's'} below inherit this value.`);
+  if (below > 0) parts.push(`${count(below, 'key')} below ${below === 1 ? 'inherits' : 'inherit'} this value.`);
   if (!doc.catalog.allowsProperty(key.keyType, p)) parts.push('', `⚠ The schema does not allow ${mdText(p.name)} on ${code(`<${key.keyType}>`)}.`);
-  const note = modeNote(m, key, p);
+  const note = lead ? undefined : modeNote(m, key, p);
   if (note) parts.push('', note);
   return parts.join('\n');
 }
@@ -161,15 +165,18 @@ function inheritorsCount(key: MetabaseKey, name: string): number {
   return n;
 }
 
+/** What AppIsolated means in the file's isolation mode. */
+function appIsolatedNote(m: MetabaseModel): string {
+  const mode = m.isolationMode();
+  return mode === 'worker'
+    ? '**In worker process isolation mode, this file\'s mode, AppIsolated decides nothing:** the application runs in the W3wp.exe of its pool (AppPoolId). IIS writes it on every application and keeps it for a switch back to IIS 5.0 isolation mode, where the values below apply.'
+    : mode === 'iis5'
+      ? '**In IIS 5.0 isolation mode, this file\'s mode, AppIsolated decides the process:** 0 Inetinfo.exe, 1 a DLLHost.exe of its own, 2 the shared pooled DLLHost.exe.'
+      : '**AppIsolated decides the process only in IIS 5.0 isolation mode,** and this file does not say which mode it runs in (IIs5IsolationModeEnabled is not written on /LM/W3SVC).';
+}
+
 function modeNote(m: MetabaseModel, key: MetabaseKey, p: PropertyData): string | undefined {
   const mode = m.isolationMode();
-  if (p.name === 'AppIsolated') {
-    return mode === 'worker'
-      ? '*In worker process isolation mode AppIsolated decides nothing: the application runs in its pool\'s W3wp.exe. IIS writes it on every application and keeps it for a switch back to IIS 5.0 isolation mode.*'
-      : mode === 'iis5'
-        ? '*In IIS 5.0 isolation mode this decides the process: 0 Inetinfo.exe, 1 a DLLHost.exe of its own, 2 the shared pooled DLLHost.exe.*'
-        : '*It decides the process only in IIS 5.0 isolation mode; the mode is not written on /LM/W3SVC.*';
-  }
   if ((p.name === 'AppPoolId' || (p.facts?.level === 'pool')) && mode === 'iis5') return '*The server runs in IIS 5.0 isolation mode, where application pools do not exist: this has no effect.*';
   if (p.facts?.level === 'process' && normalizePath(key.location) !== '/lm/w3svc') return '*A process-level setting: IIS reads it on /LM/W3SVC (and, in IIS 5.0 isolation mode, on a site with an isolated application).*';
   return undefined;
@@ -182,7 +189,13 @@ const BYTE_PROPERTIES = new Set(['AspMaxRequestEntityAllowed', 'AspBufferingLimi
 function size(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KB`;
-  return `${bytes} bytes`;
+  return count(bytes, 'byte');
+}
+
+/** "1 hour", "1.5 hours", "2 hours" (from minutes), "2 minutes" (from seconds). */
+function inUnits(n: number, per: number, unit: string): string {
+  const v = (n / per).toFixed(n % per === 0 ? 0 : 1);
+  return `${v} ${v === '1' ? unit : `${unit}s`}`;
 }
 
 function valueHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribute, offsetInValue: number): string | undefined {
@@ -227,24 +240,28 @@ function valueHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribute,
   const n = parseDword(value);
   if (n !== undefined && options.length > 0) {
     const o = options.find((x) => x.value === n);
-    lines.push(o ? `\`${n}\` — ${mdText(o.name)}: ${mdProse(o.meaning ?? '')}` : `\`${n}\` is not a documented value.`);
-    if (p.name === 'AppIsolated') {
-      const mode = m.isolationMode();
-      lines.push('', mode === 'worker' ? 'In worker process isolation mode this does not choose the process: the application runs in its pool\'s W3wp.exe.' : mode === 'iis5' ? 'In IIS 5.0 isolation mode this is what decides the process.' : 'This decides the process only in IIS 5.0 isolation mode (the mode is not written on /LM/W3SVC).');
+    const meaning = o ? `\`${n}\` — ${mdText(o.name)}: ${mdProse(o.meaning ?? '')}` : `\`${n}\` is not a documented value.`;
+    if (p.name !== 'AppIsolated') return [...lines, meaning].join('\n');
+    // What the value does in this file's mode comes first.
+    const mode = m.isolationMode();
+    if (mode === 'worker') {
+      lines.push('**In worker process isolation mode, this file\'s mode, this does not choose the process:** the application runs in the W3wp.exe of its pool (AppPoolId).', '', `Only in IIS 5.0 isolation mode: ${meaning}`);
+    } else {
+      lines.push(meaning, '', mode === 'iis5' ? 'In IIS 5.0 isolation mode, this file\'s mode, this is what decides the process.' : 'This decides the process only in IIS 5.0 isolation mode (the mode is not written on /LM/W3SVC).');
     }
     return lines.join('\n');
   }
   if (n !== undefined) {
     const unit = p.facts?.units;
-    if (BYTE_PROPERTIES.has(p.name) || unit === 'bytes') lines.push(`${n} bytes = ${size(n)}${p.name === 'AspMaxRequestEntityAllowed' ? ': ASP rejects a request body larger than this (uploads and big form posts fail with ASP 0104).' : p.name === 'AspBufferingLimit' ? ': an ASP page that buffers more than this fails (large downloads through Response.BinaryWrite with buffering on).' : ''}`);
+    if (BYTE_PROPERTIES.has(p.name) || unit === 'bytes') lines.push(`${count(n, 'byte')}${n >= 1024 ? ` = ${size(n)}` : ''}${p.name === 'AspMaxRequestEntityAllowed' ? ': ASP rejects a request body larger than this (uploads and big form posts fail with ASP 0104).' : p.name === 'AspBufferingLimit' ? ': an ASP page that buffers more than this fails (large downloads through Response.BinaryWrite with buffering on).' : ''}`);
     else if (unit === 'KB' || unit === 'kilobytes') lines.push(`${n} KB = ${size(n * 1024)}`);
-    else if (unit === 'minutes' && n >= 60) lines.push(`${n} minutes = ${(n / 60).toFixed(n % 60 === 0 ? 0 : 1)} hours`);
-    else if (unit === 'seconds' && n >= 120) lines.push(`${n} seconds = ${(n / 60).toFixed(n % 60 === 0 ? 0 : 1)} minutes`);
+    else if (unit === 'minutes' && n >= 60) lines.push(`${n} minutes = ${inUnits(n, 60, 'hour')}`);
+    else if (unit === 'seconds' && n >= 120) lines.push(`${n} seconds = ${inUnits(n, 60, 'minute')}`);
     if (n === 4294967295) lines.push('4294967295 (0xFFFFFFFF) means unlimited.');
     if (p.min !== undefined || p.max !== undefined) lines.push(`Allowed: ${p.min ?? 0}–${p.max ?? 4294967295}.`);
   }
   if (p.type === 'BOOL') lines.push(/^(true|1)$/i.test(value.trim()) ? 'On.' : /^(false|0)$/i.test(value.trim()) ? 'Off.' : '⚠ Not TRUE or FALSE.');
-  if (p.type === 'MULTISZ') lines.push(`${multiszEntries(raw).length} entries, one per line.`);
+  if (p.type === 'MULTISZ') lines.push(`${count(multiszEntries(raw).length, 'entry', 'entries')}, one per line.`);
   return lines.length > 2 ? lines.join('\n') : head;
 }
 
