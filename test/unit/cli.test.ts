@@ -177,7 +177,7 @@ describe('iis6-metabase describe', () => {
   test('text mirrors the hover facts', async () => {
     const r = await cli('describe', 'PeriodicRestartTime');
     assert.match(r.out, /^PeriodicRestartTime — DWORD, minutes, inherited/);
-    assert.match(r.out, /Default: 60 minutes \(schema\) · 1740 \(IIS internal default\)/);
+    assert.match(r.out, /Default: 60 minutes \(schema\) · 1740 \(IIS internal default, written at install\)/);
     assert.match(r.out, /Range: 0 – 71582/);
   });
 

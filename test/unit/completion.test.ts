@@ -38,10 +38,33 @@ describe('completion of properties', () => {
     assert.ok(names.includes('AppPoolIdentityType'));
     assert.ok(!names.includes('MaxProcesses'), 'already set');
     assert.ok(!names.includes('ServerBindings'), 'not valid on a pool');
-    const item = items.find((i) => i.label === 'PeriodicRestartTime')!;
+    const item = items.find((i) => i.label === 'IdleTimeout')!;
     assert.equal(item.detail, 'DWORD, minutes · pool level');
-    assert.match((item.documentation as { value: string }).value, /Time-based recycling/);
-    assert.equal((item.textEdit as TextEdit).newText, 'PeriodicRestartTime="${1:60}"');
+    assert.match((item.documentation as { value: string }).value, /^\*\*IdleTimeout\*\* — DWORD, minutes/);
+    assert.equal((item.textEdit as TextEdit).newText, 'IdleTimeout="${1:20}"');
+  });
+
+  test('where IIS writes another value at install than the schema default, that value is inserted and the detail says so', () => {
+    const { items } = complete(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P"\n\t\t|\n\t>\n</IIsApplicationPool>'));
+    const restart = items.find((i) => i.label === 'PeriodicRestartTime')!;
+    assert.equal((restart.textEdit as TextEdit).newText, 'PeriodicRestartTime="${1:1740}"');
+    assert.equal(restart.detail, 'DWORD, minutes · pool level · IIS writes 1740 at install (schema default 60)');
+    const ping = items.find((i) => i.label === 'PingResponseTime')!;
+    assert.equal((ping.textEdit as TextEdit).newText, 'PingResponseTime="${1:90}"');
+    assert.match(ping.detail!, /IIS writes 90 at install \(schema default 60\)$/);
+    // Where they agree, the schema default, and nothing more in the detail.
+    const identity = items.find((i) => i.label === 'AppPoolIdentityType')!;
+    assert.equal((identity.textEdit as TextEdit).newText, 'AppPoolIdentityType="${1:2}"');
+    assert.doesNotMatch(identity.detail!, /install/);
+  });
+
+  test('a BOOL whose install value is FALSE offers FALSE first; a flag default is inserted as written', () => {
+    const { items } = complete(metabase('<IIsCompressionSchemes Location ="/LM/W3SVC/Filters/Compression/Parameters"\n\t\t|\n\t>\n</IIsCompressionSchemes>'));
+    assert.equal((items.find((i) => i.label === 'HcSendCacheHeaders')!.textEdit as TextEdit).newText, 'HcSendCacheHeaders="${1|FALSE,TRUE|}"');
+    assert.equal((items.find((i) => i.label === 'HcNoCompressionForProxies')!.textEdit as TextEdit).newText, 'HcNoCompressionForProxies="${1|TRUE,FALSE|}"');
+    const dir = complete(metabase('<IIsWebService Location ="/LM/W3SVC"\n\t\t|\n\t>\n</IIsWebService>')).items.find((i) => i.label === 'DirBrowseFlags')!;
+    // In a placeholder only $, } and \ are escaped: `\|` would be inserted with its backslash.
+    assert.equal((dir.textEdit as TextEdit).newText, 'DirBrowseFlags="${1:DirBrowseShowDate | DirBrowseShowTime | DirBrowseShowSize | DirBrowseShowExtension | EnableDefaultDoc}"');
   });
 
   test('a partly typed name is replaced; BOOL properties offer TRUE/FALSE', () => {
@@ -56,10 +79,11 @@ describe('completion of values', () => {
     assert.deepEqual(labels(complete(metabase('<IIsWebServer Location ="/LM/W3SVC/1" ServerAutoStart="|" >\n</IIsWebServer>')).items), ['TRUE', 'FALSE']);
   });
 
-  test('AppIsolated: 0/1/2 with their meaning and what the mode makes of them', () => {
-    const { items } = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|" >\n</IIsWebVirtualDir>`));
-    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['0', 'In-process'], ['1', 'Out-of-process'], ['2', 'Pooled']]);
-    assert.match((items[2].documentation as { value: string }).value, /this server runs in worker process isolation mode, where the pool decides/);
+  test('AppIsolated: 0/1/2 labelled with their meaning, and what the mode makes of them', () => {
+    const { items, text } = complete(metabase(`${SETUP}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|" >\n</IIsWebVirtualDir>`));
+    assert.deepEqual(items.map((i) => [i.label, i.detail]), [['0 — In-process', undefined], ['1 — Out-of-process', undefined], ['2 — Pooled', 'default']]);
+    assert.match(apply(text, items[1]), /AppIsolated="1" >/);
+    assert.match((items[2].documentation as { value: string }).value, /^\*\*This file runs in worker process isolation mode, where the pool decides the process, not this value\.\*\*\n\nOnly in IIS 5\.0 isolation mode: the shared pooled DLLHost\.exe\./);
   });
 
   test('AppPoolId: the pools that exist', () => {
@@ -93,6 +117,15 @@ describe('completion of values', () => {
     const site = complete(metabase(`${SETUP}\n<IIsWebServer Location ="|" >\n</IIsWebServer>`));
     assert.deepEqual(labels(site.items), ['/LM/W3SVC/2']);
   });
+
+  test('enumerations: the value and its meaning in the label, the header constant in the detail, the number inserted', () => {
+    const { items, text } = complete(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P" AppPoolIdentityType="|" >\n</IIsApplicationPool>'));
+    assert.deepEqual(labels(items), ['0 — LocalSystem', '1 — LocalService', '2 — NetworkService', '3 — Specific user']);
+    assert.equal(items[2].detail, 'MD_APPPOOL_IDENTITY_TYPE_NETWORKSERVICE · default');
+    assert.match(apply(text, items[2]), /AppPoolIdentityType="2" >/);
+    const period = complete(metabase('<IIsWebServer Location ="/LM/W3SVC/1" LogFilePeriod="|" >\n</IIsWebServer>')).items;
+    assert.deepEqual(labels(period), ['0 — By size', '1 — Daily', '2 — Weekly', '3 — Monthly', '4 — Hourly']);
+  });
 });
 
 describe('completion of key types', () => {
@@ -103,6 +136,12 @@ describe('completion of key types', () => {
     const vdir = items.find((i) => i.label === 'IIsWebVirtualDir')!;
     assert.equal(vdir.detail, 'key under /LM/W3SVC/7');
     assert.match(apply(text, vdir), /<IIsWebVirtualDir\tLocation ="\$\{1:\/LM\/W3SVC\/7\/ROOT\}"\n\t\t\$0\n\t>\n<\/IIsWebVirtualDir>/);
+  });
+
+  test('each key type is offered once', () => {
+    const names = labels(complete(metabase('<|')).items);
+    assert.ok(names.includes('IIsObject'));
+    assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), []);
   });
 
   test('inside a key only <Custom> is offered', () => {

@@ -19,13 +19,13 @@ describe('hover on a property', () => {
   test('documentation, type, default, range, level, valid key types and the source page', () => {
     const md = hover(metabase(`${POOLS.replace('PeriodicRestartTime', 'Periodic|RestartTime')}`))!;
     assert.match(md, /^\*\*PeriodicRestartTime\*\* — DWORD, minutes, inherited/);
-    assert.match(md, /Default: `60` minutes \(schema\) · `1740` \(IIS internal default\)/);
+    assert.match(md, /Default: `60` minutes \(schema\) · `1740` \(IIS internal default, written at install\)/);
     assert.match(md, /Range: 0 – 71582/);
     assert.match(md, /Level: application-pool level/);
     assert.match(md, /Valid on: IIsApplicationPool, IIsApplicationPools/);
     assert.match(md, /\[Reference\]\(https:\/\/learn\.microsoft\.com\/en-us\/previous-versions\/iis\/6\.0-sdk\/ms525914\(v=vs\.90\)\)/);
     assert.match(md, /At `\/LM\/W3SVC\/AppPools`: `1740`, set on this key\./);
-    assert.match(md, /1 key below inherit this value\./);
+    assert.match(md, /1 key below inherits this value\./);
   });
 
   test('the value this key would inherit without its own', () => {
@@ -34,10 +34,18 @@ describe('hover on a property', () => {
     assert.match(md, /Without it this key would inherit `90` from `\/LM\/W3SVC`\./);
   });
 
-  test('AppIsolated in worker mode: decides nothing, IIS writes it anyway', () => {
+  test('AppIsolated in worker mode leads with what it means there: nothing; IIS writes it anyway', () => {
     const md = hover(metabase(`${WORKER}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppRoot="/LM/W3SVC/1/ROOT" App|Isolated="2" >\n</IIsWebVirtualDir>`))!;
-    assert.match(md, /In worker process isolation mode AppIsolated decides nothing/);
-    assert.match(md, /IIS writes it on every application/);
+    const [title, , first] = md.split('\n');
+    assert.match(title, /^\*\*AppIsolated\*\* — DWORD/);
+    assert.match(first, /^\*\*In worker process isolation mode, this file's mode, AppIsolated decides nothing:\*\* the application runs in the W3wp\.exe of its pool/);
+    assert.match(first, /IIS writes it on every application/);
+    assert.ok(md.indexOf('decides nothing') < md.indexOf('Records the process model'), 'the mode comes before the IIS 5.0 description');
+  });
+
+  test('AppIsolated in IIS 5.0 isolation mode leads with the process it chooses', () => {
+    const md = hover(metabase(`<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="TRUE" >\n</IIsWebService>\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppRoot="/LM/W3SVC/1/ROOT" App|Isolated="2" >\n</IIsWebVirtualDir>`))!;
+    assert.match(md.split('\n')[2], /^\*\*In IIS 5\.0 isolation mode, this file's mode, AppIsolated decides the process:\*\* 0 Inetinfo\.exe/);
   });
 
   test('a secure property never shows its value', () => {
@@ -55,10 +63,14 @@ describe('hover on a property', () => {
 });
 
 describe('hover on a value', () => {
-  test('AppIsolated="2": the pooled DLLHost.exe, and whether that matters in the current mode', () => {
+  test('AppIsolated="2" in worker mode: first that it chooses nothing there, then the pooled DLLHost.exe of IIS 5.0', () => {
     const md = hover(metabase(`${WORKER}\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|2" >\n</IIsWebVirtualDir>`))!;
-    assert.match(md, /`2` — Pooled: Runs in one out-of-process host shared by all pooled applications\./);
-    assert.match(md, /In worker process isolation mode this does not choose the process/);
+    assert.equal(
+      md,
+      "**AppIsolated** = `2`\n\n**In worker process isolation mode, this file's mode, this does not choose the process:** the application runs in the W3wp.exe of its pool (AppPoolId).\n\nOnly in IIS 5.0 isolation mode: `2` — Pooled: Runs in one out-of-process host shared by all pooled applications.",
+    );
+    const iis5 = hover(metabase(`<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="TRUE" >\n</IIsWebService>\n<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="|2" >\n</IIsWebVirtualDir>`))!;
+    assert.match(iis5, /^\*\*AppIsolated\*\* = `2`\n\n`2` — Pooled: Runs in one out-of-process host/);
   });
 
   test('a flag list is broken down', () => {
@@ -108,7 +120,7 @@ describe('hover on a value', () => {
 describe('hover on a key', () => {
   test('an application: which process serves it', () => {
     const md = hover(metabase(`${WORKER}\n${POOLS}\n<IIsWeb|VirtualDir Location ="/LM/W3SVC/1/ROOT" AppRoot="/LM/W3SVC/1/ROOT" AppPoolId="Web" >\n</IIsWebVirtualDir>`))!;
-    assert.match(md, /^\*\*<IIsWebVirtualDir>\*\* — metabase key type/);
+    assert.match(md, /^\*\*`<IIsWebVirtualDir>`\*\* — metabase key type/);
     assert.match(md, /served by the W3wp\.exe ×3 \(a web garden\) of pool \*\*Web\*\*, running as CONTOSO\\svc-web/);
   });
 
@@ -122,5 +134,40 @@ describe('hover on a key', () => {
     const md = hover(metabase(`${WORKER}\n${POOLS.replace('<IIsApplicationPool Location', '<IIsApplication|Pool Location')}`))!;
     assert.match(md, /\*\*Application pool Web\*\*/);
     assert.match(md, /no application uses it/);
+  });
+});
+
+describe('words: one and more', () => {
+  const SERVICE = '<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" AspScriptTimeout="90" >\n</IIsWebService>';
+  const under = (n: number): string => Array.from({ length: n }, (_, i) => `<IIsWebServer Location ="/LM/W3SVC/${i + 1}" >\n</IIsWebServer>`).join('\n');
+
+  test('keys below that inherit: "1 key below inherits", "2 keys below inherit"', () => {
+    assert.match(hover(metabase(`${SERVICE.replace('AspScript', 'AspScr|ipt')}\n${under(1)}`))!, /\n1 key below inherits this value\./);
+    assert.match(hover(metabase(`${SERVICE.replace('AspScript', 'AspScr|ipt')}\n${under(2)}`))!, /\n2 keys below inherit this value\./);
+  });
+
+  test('a default of 1 with a plural unit: "1 process"; other numbers keep the plural', () => {
+    assert.match(hover(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P" Max|Processes="2" >\n</IIsApplicationPool>'))!, /Default: `1` process \(schema\)/);
+    assert.match(hover(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P" Idle|Timeout="2" >\n</IIsApplicationPool>'))!, /Default: `20` minutes \(schema\)/);
+  });
+
+  test('values: 1 byte, 1 entry, 1 hour, 1.5 hours', () => {
+    assert.match(hover(metabase('<IIsWebService Location ="/LM/W3SVC" AspBufferingLimit="|1" >\n</IIsWebService>'))!, /\n1 byte: an ASP page/);
+    assert.match(hover(metabase('<IIsWebService Location ="/LM/W3SVC" AspBufferingLimit="|2048" >\n</IIsWebService>'))!, /\n2048 bytes = 2 KB: an ASP page/);
+    assert.match(hover(metabase('<IIsWebService Location ="/LM/W3SVC" HttpCustomHeaders="|X-A: 1" >\n</IIsWebService>'))!, /\n1 entry, one per line\./);
+    assert.match(hover(metabase('<IIsWebService Location ="/LM/W3SVC" HttpCustomHeaders="|X-A: 1\n\t\t\tX-B: 2" >\n</IIsWebService>'))!, /\n2 entries, one per line\./);
+    assert.match(hover(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P" PeriodicRestartTime="|60" >\n</IIsApplicationPool>'))!, /60 minutes = 1 hour\n/);
+    assert.match(hover(metabase('<IIsApplicationPool Location ="/LM/W3SVC/AppPools/P" PeriodicRestartTime="|90" >\n</IIsApplicationPool>'))!, /90 minutes = 1\.5 hours\n/);
+  });
+
+  test('a pool: after 1 request, after 1 crash; 2 requests, 2 crashes', () => {
+    const pool = (requests: number, crashes: number): string =>
+      hover(metabase(`${WORKER}\n<IIsApplication|Pool Location ="/LM/W3SVC/AppPools/P" PeriodicRestartRequests="${requests}" RapidFailProtectionMaxCrashes="${crashes}" AppPoolQueueLength="1" >\n</IIsApplicationPool>`))!;
+    const one = pool(1, 1);
+    assert.match(one, /, after 1 request,/);
+    assert.match(one, /; stopped after 1 crash in 5 min; queue of 1 request$/m);
+    const two = pool(2, 2);
+    assert.match(two, /, after 2 requests,/);
+    assert.match(two, /; stopped after 2 crashes in 5 min; queue of 1 request$/m);
   });
 });

@@ -7,7 +7,8 @@ import { schemaData } from '../../server/src/data/schemaData.generated';
 import { propertyDocs } from '../../server/src/data/docs';
 import { getDefaultCatalog } from '../../server/src/schema/catalog';
 import { loadMBSchema } from '../../server/src/schema/mbschemaLoader';
-import { findSharedDir, repoRoot } from '../helpers';
+import { installValue } from '../../server/src/data/installDefaults';
+import { findSharedDir, parse, realWorld, repoRoot } from '../helpers';
 
 const catalog = getDefaultCatalog();
 const shared = findSharedDir();
@@ -76,6 +77,24 @@ describe('generated schema data: spot checks of the committed catalog', () => {
     assert.ok(catalog.property('Enable32BitAppOnWin64'));
     assert.equal(catalog.property('Enable32bitAppOnWin64'), undefined);
     assert.deepEqual(catalog.suggestProperties('Enable32bitAppOnWin64'), ['Enable32BitAppOnWin64']);
+  });
+});
+
+describe('values written at install', () => {
+  test('each install-time value that differs from the schema default is what a real export holds on its topmost key', () => {
+    const model = parse(realWorld('modsic-oval-iis6-a-metabase.xml')!).model;
+    const found: string[] = [];
+    for (const name of catalog.allPropertyNames()) {
+      const value = installValue(catalog.property(name)!);
+      if (value === undefined) continue;
+      const keys = model.keys.filter((k) => model.get(k, name) !== undefined && !model.isTemplate(k));
+      assert.ok(keys.length > 0, `${name}: the export does not set it`);
+      const top = keys.reduce((a, b) => (b.path.split('/').length < a.path.split('/').length ? b : a));
+      assert.equal(model.get(top, name), value, `${name} on ${top.location}`);
+      found.push(`${name}=${value}`);
+    }
+    assert.ok(found.includes('PeriodicRestartTime=1740') && found.includes('PingResponseTime=90'), found.join(' '));
+    assert.equal(installValue(catalog.property('AppPoolQueueLength')!), undefined, 'internal default 4000, but setup writes the schema default 1000');
   });
 });
 

@@ -19,7 +19,7 @@ describe('structure rules', () => {
     const text = metabase('<IIsWebserver Location ="/LM/W3SVC/1" >\n</IIsWebserver>');
     assert.deepEqual(diagnosticsFor('unknown-key-type', text), [
       at(text, 'IIsWebserver', 'unknown-key-type',
-        '<IIsWebserver> is not a key type IIS knows; ADSI will treat this key as a generic object and its properties may not apply. Did you mean <IIsWebServer>?',
+        '<IIsWebserver> is not a key type IIS knows. ADSI treats the key as a generic object, so its properties may not apply. Did you mean <IIsWebServer>?',
         'warning', { keyType: 'IIsWebserver', location: '/LM/W3SVC/1', property: null, suggestions: ['IIsWebServer'] }),
     ]);
   });
@@ -31,7 +31,7 @@ describe('structure rules', () => {
         'AspEnableParentPath is not a metabase property, so IIS ignores it. Custom properties belong in a <Custom> element. Did you mean AspEnableParentPaths?',
         'warning', { keyType: 'IIsWebVirtualDir', location: '/LM/W3SVC/1/ROOT', property: 'AspEnableParentPath', suggestions: ['AspEnableParentPaths'] }),
       at(text, 'apppoolid', 'unknown-property',
-        'apppoolid differs from AppPoolId only in case, and MetaBase.xml names are case-sensitive, so IIS does not recognise it.',
+        'apppoolid is spelt AppPoolId: names are case-sensitive, so IIS ignores this one.',
         'warning', { keyType: 'IIsWebVirtualDir', location: '/LM/W3SVC/1/ROOT', property: 'apppoolid', suggestions: ['AppPoolId'] }),
     ]);
   });
@@ -39,7 +39,7 @@ describe('structure rules', () => {
   test('a property the schema does not allow on this key type', () => {
     const text = metabase('<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" ServerBindings=":80:" >\n</IIsWebVirtualDir>');
     const [d] = diagnosticsFor('property-not-allowed', text);
-    assert.equal(d.message, 'ServerBindings is not a property of <IIsWebVirtualDir> in the IIS schema, so IIS does not read it here. It belongs on IIsWebServer, IIsWebService, IIsFtpServer, IIsFtpService….');
+    assert.equal(d.message, 'IIS does not read ServerBindings on <IIsWebVirtualDir>: the schema does not allow it there. It belongs on IIsWebServer, IIsWebService, IIsFtpServer, IIsFtpService….');
     assert.deepEqual(d.range, { start: positionOf(text, 'ServerBindings'), end: positionOf(text, ':80:"', 5) });
   });
 
@@ -56,7 +56,7 @@ describe('structure rules', () => {
       at(text, 'ture', 'invalid-value', 'ServerAutoStart is a BOOL: write TRUE or FALSE, not "ture". IIS cannot read this value and logs an error, so the property is lost.', 'error',
         { keyType: 'IIsWebServer', location: '/LM/W3SVC/1', property: 'ServerAutoStart', problem: 'not-a-bool', replacement: 'TRUE' }),
       at(text, 'AccessRead | AccessScipt', 'invalid-value',
-        'AccessScipt is not a flag of AccessFlags. Valid flags: AccessExecute, AccessSource, AccessRead, AccessWrite, AccessScript, AccessNoRemoteExecute, AccessNoRemoteRead, AccessNoRemoteWrite….', 'error',
+        '"AccessScipt" is not a flag of AccessFlags. Valid flags: AccessExecute, AccessSource, AccessRead, AccessWrite, AccessScript, AccessNoRemoteExecute, AccessNoRemoteRead, AccessNoRemoteWrite….', 'error',
         { keyType: 'IIsWebServer', location: '/LM/W3SVC/1', property: 'AccessFlags', problem: 'unknown-flag', unknownFlags: 'AccessScipt' }),
     ]);
   });
@@ -76,17 +76,18 @@ describe('structure rules', () => {
     ]);
   });
 
-  test('an undocumented enumeration value', () => {
-    const text = metabase('<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="7" >\n</IIsWebVirtualDir>');
+  test('an undocumented enumeration value: the documented ones by what they mean', () => {
+    const text = metabase('<IIsWebVirtualDir Location ="/LM/W3SVC/1/ROOT" AppIsolated="7" >\n</IIsWebVirtualDir>\n<IIsWebServer Location ="/LM/W3SVC/1" ServerSize="7" >\n</IIsWebServer>');
     assert.deepEqual(diagnosticsFor('unknown-enum-value', text).map((d) => d.message), [
       'AppIsolated="7" is not a documented value. Use one of 0 (In-process), 1 (Out-of-process), 2 (Pooled).',
+      'ServerSize="7" is not a documented value. Use one of 0 (Small), 1 (Medium), 2 (Large).',
     ]);
   });
 
   test('duplicate Location (case-insensitive) points at the first key', () => {
     const text = metabase('<IIsWebServer Location ="/LM/W3SVC/1" >\n</IIsWebServer>\n<IIsWebServer Location ="/lm/w3svc/1" >\n</IIsWebServer>');
     assert.deepEqual(diagnosticsFor('duplicate-location', text).map((d) => [d.range.start.line, d.message]), [
-      [5, 'Location "/lm/w3svc/1" is already used by the <IIsWebServer> key on line 4; a path can hold only one key, so one of them would be lost. Merge the two keys.'],
+      [5, 'Location "/lm/w3svc/1" is already used on line 4. A path holds only one key, so one of the two would be lost; merge this key into the <IIsWebServer> there.'],
     ]);
   });
 
@@ -101,15 +102,15 @@ describe('structure rules', () => {
         '<IIsWebService Location ="/LM/W3SVC" >\n</IIsWebService>\n<IIsWebDirectory Location ="/LM/W3SVC/1/ROOT/a" >\n</IIsWebDirectory>',
     );
     assert.deepEqual(diagnosticsFor('invalid-parent', text).map((d) => d.message), [
-      '<IIsWebVirtualDir> cannot sit under <IIsApplicationPool> (/LM/W3SVC/AppPools/P): it may not contain other keys. Check the Location path.',
+      '<IIsWebVirtualDir> cannot sit under <IIsApplicationPool>. That key (/LM/W3SVC/AppPools/P) may not contain other keys; check the Location path.',
     ]);
   });
 
   test('a Location that does not fit its key type', () => {
     const text = metabase('<IIsApplicationPool Location ="/LM/W3SVC/Pools/Web" >\n</IIsApplicationPool>\n<IIsWebServer Location ="/LM/W3SVC/Site1" >\n</IIsWebServer>');
     assert.deepEqual(diagnosticsFor('location-mismatch', text).map((d) => d.message), [
-      'A <IIsApplicationPool> belongs at /LM/W3SVC/AppPools/<pool name>, not at "/LM/W3SVC/Pools/Web". Applications name a pool by the last part of this path (AppPoolId="Web"), and IIS looks for pools only under /LM/W3SVC/AppPools.',
-      'A <IIsWebServer> belongs at /LM/W3SVC/<site number>, not at "/LM/W3SVC/Site1".',
+      'This Location does not fit the key type <IIsApplicationPool>. It belongs at /LM/W3SVC/AppPools/<pool name>, not at "/LM/W3SVC/Pools/Web". Applications name a pool by the last part of this path (AppPoolId="Web"), and IIS looks for pools only under /LM/W3SVC/AppPools.',
+      'This Location does not fit the key type <IIsWebServer>. It belongs at /LM/W3SVC/<site number>, not at "/LM/W3SVC/Site1".',
     ]);
   });
 
@@ -138,7 +139,7 @@ describe('structure rules', () => {
   test('a Custom property element that lacks Name and Type', () => {
     const text = metabase('<IIsWebService Location ="/LM/W3SVC" IIs5IsolationModeEnabled="FALSE" >\n\t<Custom\n\t\tName=""\n\t\tID="2166"\n\t\tValue="1"\n\t/>\n</IIsWebService>');
     assert.deepEqual(diagnosticsOf(text).map((d) => [d.code, d.message]), [
-      ['invalid-custom-property', 'This <Custom> property lacks Name, Type; IIS needs at least a Name, a numeric ID and a Type to load a custom property.'],
+      ['invalid-custom-property', 'This <Custom> property lacks a Name and a Type. IIS loads a custom property only with a Name, a numeric ID and a Type.'],
     ]);
   });
 });

@@ -13,6 +13,7 @@ import {
   type CompletionList,
   type MarkupContent,
 } from 'vscode-languageserver-types';
+import { installValue } from '../data/installDefaults';
 import type { MetabaseDocument } from '../metabaseDocument';
 import { lastSegment, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
 import type { XmlElement } from '../parser/xmlTypes';
@@ -20,6 +21,7 @@ import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData } from '../schema/types';
 import { cursorContext } from './cursor';
 import { describeKeyType, describeProperty, keyTypeMarkdown, propertyMarkdown } from './describe';
+import { mdCode, mdProse } from './markdown';
 
 const CUSTOM_ATTRIBUTES = ['Name', 'ID', 'Value', 'Type', 'UserType', 'Attributes'];
 const CUSTOM_TYPES = ['DWORD', 'STRING', 'BINARY', 'MULTISZ', 'EXPANDSZ'];
@@ -203,12 +205,17 @@ function propertyItem(doc: MetabaseDocument, p: PropertyData, range: ReturnType<
     const d = describeProperty(doc.catalog, p);
     const readOnly = d.status.includes('readOnly');
     const ignored = mode === 'iis5' && d.level === 'pool';
+    // What IIS writes at install where the schema default says otherwise (PeriodicRestartTime 1740, not 60).
+    const install = installValue(p);
+    const schemaDefault = p.schemaDefault ?? '';
+    const installNote = install === undefined ? '' : ` · IIS writes ${install} at install${schemaDefault !== '' ? ` (schema default ${schemaDefault})` : ''}`;
+    const bool = install === 'FALSE' ? 'FALSE,TRUE' : 'TRUE,FALSE';
     known = {
-      detail: `${p.type}${d.units ? `, ${d.units}` : ''}${d.level !== 'other' ? ` · ${d.level} level` : ''}${readOnly ? ' · maintained by IIS' : ''}`,
+      detail: `${p.type}${d.units ? `, ${d.units}` : ''}${d.level !== 'other' ? ` · ${d.level} level` : ''}${readOnly ? ' · maintained by IIS' : ''}${installNote}`,
       documentation: { kind: MarkupKind.Markdown, value: propertyMarkdown(d) },
       sortText: `${readOnly || ignored || d.generated ? '2' : '1'}${p.name}`,
       tags: d.status.includes('obsoleteInIIS6') ? [CompletionItemTag.Deprecated] : undefined,
-      snippet: p.type === 'BOOL' ? `${p.name}="\${1|TRUE,FALSE|}"` : `${p.name}="\${1:${(p.schemaDefault ?? '').replace(/[$}\\|,]/g, '\\$&')}}"`,
+      snippet: p.type === 'BOOL' ? `${p.name}="\${1|${bool}|}"` : `${p.name}="\${1:${(install ?? schemaDefault).replace(/[$}\\]/g, '\\$&')}}"`,
     };
     parts.set(id, known);
   }
@@ -241,7 +248,7 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
   if (name === 'AppPoolId') {
     return [...m.pools().values()].map((pool) => {
       const apps = m.applicationsByPool().get(m.poolName(pool).toLowerCase())?.length ?? 0;
-      return plain(m.poolName(pool), `application pool · ${apps} application${apps === 1 ? '' : 's'}`, `\`${pool.location}\``);
+      return plain(m.poolName(pool), `application pool · ${apps} application${apps === 1 ? '' : 's'}`, mdCode(pool.location));
     });
   }
   if (name === 'AppRoot') return [plain(key.location, "this key's Location")];
@@ -271,23 +278,35 @@ function valueItems(doc: MetabaseDocument, key: MetabaseKey, name: string, value
         label: o.name,
         kind: CompletionItemKind.EnumMember,
         detail: `flag ${o.value}`,
-        documentation: o.meaning ? { kind: MarkupKind.Markdown, value: o.meaning } : undefined,
+        documentation: o.meaning ? { kind: MarkupKind.Markdown, value: mdProse(o.meaning) } : undefined,
         textEdit: TextEdit.replace(tokenRange, o.name),
       }));
   }
   if (options.length > 0) {
-    return options.map((o) => plain(o.text, o.name, enumMeaning(m, p.name, o.value, o.meaning), String(o.value).padStart(10, '0')));
+    // Labelled with what the value means ("2 — NetworkService"); the number is what is inserted.
+    const usual = installValue(p) ?? p.schemaDefault;
+    return options.map((o) => {
+      const constant = o.label !== o.name ? o.name : undefined;
+      const detail = [constant, o.text === usual ? 'default' : undefined].filter((x) => x !== undefined).join(' · ');
+      return {
+        ...plain(o.text, detail || undefined, enumMeaning(m, p.name, o.value, o.meaning), String(o.value).padStart(10, '0')),
+        label: o.label ? `${o.text} — ${o.label}` : o.text,
+        filterText: o.label ? `${o.text} ${o.label}` : o.text,
+      };
+    });
   }
   if (p.facts?.keywords) return p.facts.keywords.map((k) => plain(k));
   return [];
 }
 
 function enumMeaning(m: MetabaseModel, name: string, value: number, meaning: string | undefined): string {
-  const base = meaning ?? '';
+  const base = mdProse(meaning ?? '');
   if (name !== 'AppIsolated') return base;
   const mode = m.isolationMode();
   const process = ['Inetinfo.exe', 'a DLLHost.exe of its own', 'the shared pooled DLLHost.exe'][value];
-  return `${base}\n\n${mode === 'worker' ? `Only in IIS 5.0 isolation mode (${process}); this server runs in worker process isolation mode, where the pool decides.` : `In IIS 5.0 isolation mode: ${process}.`}`;
+  // In worker mode what the value does there comes first: nothing.
+  if (mode === 'worker') return `**This file runs in worker process isolation mode, where the pool decides the process, not this value.**\n\nOnly in IIS 5.0 isolation mode: ${process}. ${base}`;
+  return `${base}\n\nIn IIS 5.0 isolation mode: ${process}.`;
 }
 
 function locationItems(m: MetabaseModel, key: MetabaseKey): string[] {

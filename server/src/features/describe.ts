@@ -2,9 +2,12 @@
  * What the catalog knows of a property or key type, as data (for `iis6-metabase describe`) and
  * as Markdown (the static part of every hover). Both come from here so they never disagree.
  */
+import { installValue } from '../data/installDefaults';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { PropertyData, PropertyLevel } from '../schema/types';
 import { suggest } from '../schema/suggest';
+import { mdCode, mdProse, mdText, unescapeMarkdown } from './markdown';
+import { unitAfter } from '../util/words';
 
 export interface ValueDescription {
   name: string;
@@ -19,7 +22,8 @@ export interface PropertyDescription {
   type: string;
   /** The schema default (what IIS assumes when no key up the tree sets the property). */
   default: string | number | boolean | null;
-  defaults: { schema: string | null; documented: string | null; internal: string | null };
+  /** `install`: what IIS setup writes where that is not the schema default (data/installDefaults.ts). */
+  defaults: { schema: string | null; documented: string | null; internal: string | null; install: string | null };
   min: number | null;
   max: number | null;
   units: string | null;
@@ -96,6 +100,7 @@ export function describeProperty(catalog: SchemaCatalog, p: PropertyData): Prope
       schema: p.schemaDefault ?? null,
       documented: p.facts?.documentedDefault ?? null,
       internal: p.facts?.internalDefault ?? null,
+      install: installValue(p) ?? null,
     },
     min: p.min ?? null,
     max: p.max ?? null,
@@ -150,11 +155,12 @@ export function suggestNames(catalog: SchemaCatalog, name: string): string[] {
 
 function formatDefault(d: PropertyDescription): string | undefined {
   const parts: string[] = [];
-  const unit = d.units ? ` ${d.units}` : '';
-  if (d.defaults.schema !== null && d.defaults.schema !== '') parts.push(`\`${d.defaults.schema}\`${unit} (schema)`);
-  if (d.defaults.internal !== null && d.defaults.internal !== d.defaults.schema) parts.push(`\`${d.defaults.internal}\` (IIS internal default)`);
-  if (d.defaults.documented !== null && d.defaults.documented !== d.defaults.schema && d.defaults.documented !== d.defaults.internal) {
-    parts.push(`\`${d.defaults.documented}\` (reference page)`);
+  if (d.defaults.schema !== null && d.defaults.schema !== '') parts.push(`${mdCode(d.defaults.schema)}${d.units ? ` ${mdText(unitAfter(d.defaults.schema, d.units))}` : ''} (schema)`);
+  const { internal, install, documented } = d.defaults;
+  if (internal !== null && internal !== d.defaults.schema) parts.push(`${mdCode(internal)} (IIS internal default${install === internal ? ', written at install' : ''})`);
+  if (install !== null && install !== internal) parts.push(`${mdCode(install)} (written at install)`);
+  if (documented !== null && documented !== d.defaults.schema && documented !== internal && documented !== install) {
+    parts.push(`${mdCode(documented)} (reference page)`);
   }
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
@@ -162,20 +168,20 @@ function formatDefault(d: PropertyDescription): string | undefined {
 /** The static Markdown of a property: the same facts `describe` prints. */
 export function propertyMarkdown(d: PropertyDescription): string {
   const lines: string[] = [];
-  lines.push(`**${d.name}** — ${d.type}${d.units ? `, ${d.units}` : ''}${d.inherit ? ', inherited' : ''}${d.secure ? ', secure (stored encrypted)' : ''}`);
+  lines.push(`**${mdText(d.name)}** — ${d.type}${d.units ? `, ${mdText(d.units)}` : ''}${d.inherit ? ', inherited' : ''}${d.secure ? ', secure (stored encrypted)' : ''}`);
   lines.push('');
-  lines.push(d.summary);
+  lines.push(mdProse(d.summary));
   if (d.note) {
     lines.push('');
-    lines.push(`*Note:* ${d.note}`);
+    lines.push(`*Note:* ${mdProse(d.note)}`);
   }
   const facts: string[] = [];
   const def = formatDefault(d);
   if (def) facts.push(`Default: ${def}`);
   if (d.min !== null || d.max !== null) facts.push(`Range: ${d.min ?? 0} – ${d.max ?? 4294967295}`);
   if (LEVEL_TEXT[d.level]) facts.push(`Level: ${LEVEL_TEXT[d.level]}`);
-  if (d.keyTypes.length > 0) facts.push(`Valid on: ${d.keyTypes.join(', ')}`);
-  if (d.status.length > 0) facts.push(`Status: ${d.status.join(', ')}`);
+  if (d.keyTypes.length > 0) facts.push(`Valid on: ${mdText(d.keyTypes.join(', '))}`);
+  if (d.status.length > 0) facts.push(`Status: ${mdText(d.status.join(', '))}`);
   if (facts.length > 0) {
     lines.push('');
     for (const f of facts) lines.push(`- ${f}`);
@@ -184,11 +190,11 @@ export function propertyMarkdown(d: PropertyDescription): string {
     lines.push('');
     lines.push('| Value | | Meaning |');
     lines.push('|---|---:|---|');
-    for (const v of d.values) lines.push(`| \`${v.name}\` | ${v.value} | ${(v.meaning ?? '').replace(/\|/g, '\\|')} |`);
+    for (const v of d.values) lines.push(`| ${mdCode(v.name)} | ${v.value} | ${mdProse(v.meaning ?? '')} |`);
   }
   if (d.keywords.length > 0) {
     lines.push('');
-    lines.push(`Keywords: ${d.keywords.map((k) => `\`${k}\``).join(', ')}`);
+    lines.push(`Keywords: ${d.keywords.map((k) => mdCode(k)).join(', ')}`);
   }
   if (d.source) {
     lines.push('');
@@ -198,10 +204,10 @@ export function propertyMarkdown(d: PropertyDescription): string {
 }
 
 export function keyTypeMarkdown(d: KeyTypeDescription): string {
-  const lines = [`**<${d.name}>** — metabase key type`, '', d.summary];
+  const lines = [`**${mdCode(`<${d.name}>`)}** — metabase key type`, '', mdProse(d.summary)];
   const facts: string[] = [];
-  if (d.locations.length > 0) facts.push(`Location: ${d.locations.map((l) => `\`${l}\``).join(', ')}`);
-  if (d.children.length > 0) facts.push(`May contain: ${d.children.join(', ')}`);
+  if (d.locations.length > 0) facts.push(`Location: ${d.locations.map((l) => mdCode(l)).join(', ')}`);
+  if (d.children.length > 0) facts.push(`May contain: ${mdText(d.children.join(', '))}`);
   if (facts.length > 0) {
     lines.push('');
     for (const f of facts) lines.push(`- ${f}`);
@@ -216,12 +222,16 @@ export function keyTypeMarkdown(d: KeyTypeDescription): string {
 /** Plain-text rendering for the terminal. */
 export function descriptionText(d: Description): string {
   const md = d.kind === 'property' ? propertyMarkdown(d) : keyTypeMarkdown(d);
-  return md
+  const text = md
     .replace(/\*\*/g, '')
     .replace(/\*Note:\*/g, 'Note:')
-    .replace(/`/g, '')
     .replace(/\[Reference\]\((.*)\)/g, 'Reference: $1')
     .replace(/^\|---.*$/gm, '')
     .replace(/^\| (.*) \|$/gm, (_m, row: string) => '  ' + row.split(' | ').join('  '))
     .replace(/\n{3,}/g, '\n\n');
+  // Code spans lose their backticks; the text around them its escapes.
+  return text
+    .split(/(`[^`\n]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part.slice(1, -1) : unescapeMarkdown(part)))
+    .join('');
 }

@@ -13,13 +13,10 @@ import { poolIdentity, poolSettings, servingProcess, type ConcreteMode, type Ser
 import type { PropertyData } from '../schema/types';
 import { cursorContext } from './cursor';
 import { describeKeyType, describeProperty, keyTypeMarkdown, propertyMarkdown } from './describe';
+import { mdCode as code, mdProse, mdText } from './markdown';
+import { count } from '../util/words';
 
 const MODE_NAME: Record<ConcreteMode, string> = { worker: 'worker process isolation mode', iis5: 'IIS 5.0 isolation mode' };
-
-function code(s: string): string {
-  const clean = s.replace(/`/g, "'").replace(/\r?\n/g, ' ');
-  return `\`${clean.length > 120 ? clean.slice(0, 117) + '…' : clean}\``;
-}
 
 export function doHover(doc: MetabaseDocument, offset: number): Hover | null {
   const ctx = cursorContext(doc, offset);
@@ -47,9 +44,9 @@ export function doHover(doc: MetabaseDocument, offset: number): Hover | null {
 }
 
 function elementHover(doc: MetabaseDocument, name: string): string | undefined {
-  if (name === 'Custom') return '**<Custom>** — a property the schema does not define (or whose attributes differ from it), written with its own `Name`, `ID`, `Value`, `Type`, `UserType` and `Attributes`. IIS Manager may not show it and ADSI cannot reach it.';
-  if (name === 'MBProperty') return '**<MBProperty>** — holds every key of the metabase, one element per key.';
-  if (name === 'configuration') return '**<configuration>** — the root element of MetaBase.xml.';
+  if (name === 'Custom') return '**`<Custom>`** — a property the schema does not define (or whose attributes differ from it), written with its own `Name`, `ID`, `Value`, `Type`, `UserType` and `Attributes`. IIS Manager may not show it and ADSI cannot reach it.';
+  if (name === 'MBProperty') return '**`<MBProperty>`** — holds every key of the metabase, one element per key.';
+  if (name === 'configuration') return '**`<configuration>`** — the root element of MetaBase.xml.';
   const d = describeKeyType(doc.catalog, name);
   return d ? keyTypeMarkdown(d) : undefined;
 }
@@ -69,11 +66,11 @@ function customAttributeHover(name: string): string | undefined {
 // ---- keys -------------------------------------------------------------------------------
 
 function processLine(sp: ServingProcess): string {
-  if (sp.problem && !sp.image) return `**fails**: ${sp.problem}`;
+  if (sp.problem && !sp.image) return `**fails**: ${mdText(sp.problem)}`;
   const count = sp.instances > 1 ? ` ×${sp.instances} (a web garden)` : '';
   const where =
-    sp.hosting === 'pool' ? `the W3wp.exe${count} of pool **${sp.pool}**` : sp.hosting === 'in-process' ? '**Inetinfo.exe** (in process with IIS)' : sp.hosting === 'isolated' ? 'a **DLLHost.exe** of its own (isolated)' : 'the shared pooled **DLLHost.exe**';
-  return `${where}, running as ${sp.identity}${sp.problem ? ` — ${sp.problem}` : ''}`;
+    sp.hosting === 'pool' ? `the W3wp.exe${count} of pool **${mdText(sp.pool ?? '')}**` : sp.hosting === 'in-process' ? '**Inetinfo.exe** (in process with IIS)' : sp.hosting === 'isolated' ? 'a **DLLHost.exe** of its own (isolated)' : 'the shared pooled **DLLHost.exe**';
+  return `${where}, running as ${mdText(sp.identity ?? '')}${sp.problem ? ` — ${mdText(sp.problem)}` : ''}`;
 }
 
 function applicationProcessSection(m: MetabaseModel, app: MetabaseKey): string[] {
@@ -83,7 +80,7 @@ function applicationProcessSection(m: MetabaseModel, app: MetabaseKey): string[]
   for (const md of modes) {
     const sp = servingProcess(m, app, md);
     lines.push(`- ${mode === 'unset' ? `If ${MODE_NAME[md]}: ` : ''}served by ${processLine(sp)}`);
-    for (const n of sp.notes) lines.push(`  - ${n}`);
+    for (const n of sp.notes) lines.push(`  - ${mdText(n)}`);
   }
   if (mode === 'unset') lines.push('', '*IIs5IsolationModeEnabled is not written on /LM/W3SVC, so both outcomes are shown.*');
   return lines;
@@ -94,10 +91,10 @@ function poolSection(m: MetabaseModel, pool: MetabaseKey): string[] {
   const processes = effectiveNumber(m, pool, 'MaxProcesses').value ?? 1;
   const apps = m.applicationsByPool().get(m.poolName(pool).toLowerCase()) ?? [];
   const lines = [
-    `- ${processes > 1 ? `web garden of **${processes}** W3wp.exe` : 'one W3wp.exe'}, running as **${poolIdentity(m, pool)}**`,
-    `- ${s.recycling}; ${s.idleTimeout}`,
-    `- ${s.health}; ${s.rapidFail}; ${s.queueLength}`,
-    `- ${apps.length === 0 ? 'no application uses it' : `${apps.length} application${apps.length === 1 ? '' : 's'}: ${apps.slice(0, 5).map((a) => `\`${a.location}\``).join(', ')}${apps.length > 5 ? '…' : ''}`}`,
+    `- ${processes > 1 ? `web garden of **${processes}** W3wp.exe` : 'one W3wp.exe'}, running as **${mdText(poolIdentity(m, pool))}**`,
+    `- ${mdText(`${s.recycling}; ${s.idleTimeout}`)}`,
+    `- ${mdText(`${s.health}; ${s.rapidFail}; ${s.queueLength}`)}`,
+    `- ${apps.length === 0 ? 'no application uses it' : `${apps.length} application${apps.length === 1 ? '' : 's'}: ${apps.slice(0, 5).map((a) => code(a.location)).join(', ')}${apps.length > 5 ? '…' : ''}`}`,
   ];
   if (m.isolationMode() === 'iis5') lines.push('', '*The server runs in IIS 5.0 isolation mode: this pool is not used.*');
   return lines;
@@ -107,14 +104,14 @@ function keyHover(doc: MetabaseDocument, key: MetabaseKey): string {
   const m = doc.model;
   const parts: string[] = [];
   const d = describeKeyType(doc.catalog, key.keyType);
-  parts.push(d ? keyTypeMarkdown(d) : `**<${key.keyType}>** — not a key type of the IIS schema.`);
-  parts.push('', '---', '', `\`${key.location || '(no Location)'}\``);
+  parts.push(d ? keyTypeMarkdown(d) : `**${code(`<${key.keyType}>`)}** — not a key type of the IIS schema.`);
+  parts.push('', '---', '', key.location ? code(key.location) : '*(no Location)*');
   const name = m.get(key, 'ServerComment') ?? m.get(key, 'AppFriendlyName');
-  if (name) parts.push(` — ${name}`);
+  if (name) parts.push(` — ${mdText(name)}`);
   if (m.isApplication(key)) {
     parts.push('', '**Application**', ...applicationProcessSection(m, key));
   } else if (key.keyType === 'IIsApplicationPool' && m.pool(m.poolName(key)) === key) {
-    parts.push('', `**Application pool ${m.poolName(key)}**`, ...poolSection(m, key));
+    parts.push('', `**Application pool ${mdText(m.poolName(key))}**`, ...poolSection(m, key));
   } else if (m.isSite(key)) {
     const bindings = m.get(key, 'ServerBindings');
     if (bindings) parts.push('', `Bindings: ${multiszEntries(bindings).map((e) => code(e.text)).join(', ')}`);
@@ -122,7 +119,7 @@ function keyHover(doc: MetabaseDocument, key: MetabaseKey): string {
     if (root && m.isApplication(root)) parts.push('', '**Root application**', ...applicationProcessSection(m, root));
   } else {
     const app = m.applicationOf(key);
-    if (app) parts.push('', `Part of the application \`${app.location}\`.`);
+    if (app) parts.push('', `Part of the application ${code(app.location)}.`);
   }
   return parts.join('\n');
 }
@@ -134,20 +131,23 @@ function propertyHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribu
   const p = doc.catalog.property(attr.name);
   if (!p) {
     const near = doc.catalog.suggestProperties(attr.name, key.keyType);
-    return `**${attr.name}** — not a property of the IIS schema; IIS ignores it.${near.length > 0 ? ` Did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''}`;
+    return `**${mdText(attr.name)}** — not a property of the IIS schema; IIS ignores it.${near.length > 0 ? ` Did you mean ${near.map((n) => code(n)).join(', ')}?` : ''}`;
   }
-  const parts = [propertyMarkdown(describeProperty(doc.catalog, p)), '', '---', ''];
+  const [title, ...rest] = propertyMarkdown(describeProperty(doc.catalog, p)).split('\n');
+  // What AppIsolated does depends on the mode: that comes first, before what it meant in IIS 5.0.
+  const lead = p.name === 'AppIsolated' ? appIsolatedNote(m) : undefined;
+  const parts = [title, ...(lead ? ['', lead] : []), ...rest, '', '---', ''];
   const shown = p.secure ? '*(secure value, not shown)*' : code(m.valueOf(key.element, attr));
-  parts.push(`At \`${key.location}\`: ${shown}, set on this key.`);
+  parts.push(`At ${code(key.location)}: ${shown}, set on this key.`);
   if (p.inherit && key.parent) {
     const above = m.effective(key.parent, p.name);
-    if (above.from) parts.push(`Without it this key would inherit ${p.secure ? 'the value' : code(above.value ?? '')} from \`${above.from.location}\`.`);
+    if (above.from) parts.push(`Without it this key would inherit ${p.secure ? 'the value' : code(above.value ?? '')} from ${code(above.from.location)}.`);
     else if (p.schemaDefault !== undefined && p.schemaDefault !== '') parts.push(`Without it the default ${code(p.schemaDefault)} applies.`);
   }
   const below = p.inherit ? inheritorsCount(key, p.name) : 0;
-  if (below > 0) parts.push(`${below} key${below === 1 ? '' : 's'} below inherit this value.`);
-  if (!doc.catalog.allowsProperty(key.keyType, p)) parts.push('', `⚠ The schema does not allow ${p.name} on <${key.keyType}>.`);
-  const note = modeNote(m, key, p);
+  if (below > 0) parts.push(`${count(below, 'key')} below ${below === 1 ? 'inherits' : 'inherit'} this value.`);
+  if (!doc.catalog.allowsProperty(key.keyType, p)) parts.push('', `⚠ The schema does not allow ${mdText(p.name)} on ${code(`<${key.keyType}>`)}.`);
+  const note = lead ? undefined : modeNote(m, key, p);
   if (note) parts.push('', note);
   return parts.join('\n');
 }
@@ -165,15 +165,18 @@ function inheritorsCount(key: MetabaseKey, name: string): number {
   return n;
 }
 
+/** What AppIsolated means in the file's isolation mode. */
+function appIsolatedNote(m: MetabaseModel): string {
+  const mode = m.isolationMode();
+  return mode === 'worker'
+    ? '**In worker process isolation mode, this file\'s mode, AppIsolated decides nothing:** the application runs in the W3wp.exe of its pool (AppPoolId). IIS writes it on every application and keeps it for a switch back to IIS 5.0 isolation mode, where the values below apply.'
+    : mode === 'iis5'
+      ? '**In IIS 5.0 isolation mode, this file\'s mode, AppIsolated decides the process:** 0 Inetinfo.exe, 1 a DLLHost.exe of its own, 2 the shared pooled DLLHost.exe.'
+      : '**AppIsolated decides the process only in IIS 5.0 isolation mode,** and this file does not say which mode it runs in (IIs5IsolationModeEnabled is not written on /LM/W3SVC).';
+}
+
 function modeNote(m: MetabaseModel, key: MetabaseKey, p: PropertyData): string | undefined {
   const mode = m.isolationMode();
-  if (p.name === 'AppIsolated') {
-    return mode === 'worker'
-      ? '*In worker process isolation mode AppIsolated decides nothing: the application runs in its pool\'s W3wp.exe. IIS writes it on every application and keeps it for a switch back to IIS 5.0 isolation mode.*'
-      : mode === 'iis5'
-        ? '*In IIS 5.0 isolation mode this decides the process: 0 Inetinfo.exe, 1 a DLLHost.exe of its own, 2 the shared pooled DLLHost.exe.*'
-        : '*It decides the process only in IIS 5.0 isolation mode; the mode is not written on /LM/W3SVC.*';
-  }
   if ((p.name === 'AppPoolId' || (p.facts?.level === 'pool')) && mode === 'iis5') return '*The server runs in IIS 5.0 isolation mode, where application pools do not exist: this has no effect.*';
   if (p.facts?.level === 'process' && normalizePath(key.location) !== '/lm/w3svc') return '*A process-level setting: IIS reads it on /LM/W3SVC (and, in IIS 5.0 isolation mode, on a site with an isolated application).*';
   return undefined;
@@ -186,7 +189,13 @@ const BYTE_PROPERTIES = new Set(['AspMaxRequestEntityAllowed', 'AspBufferingLimi
 function size(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KB`;
-  return `${bytes} bytes`;
+  return count(bytes, 'byte');
+}
+
+/** "1 hour", "1.5 hours", "2 hours" (from minutes), "2 minutes" (from seconds). */
+function inUnits(n: number, per: number, unit: string): string {
+  const v = (n / per).toFixed(n % per === 0 ? 0 : 1);
+  return `${v} ${v === '1' ? unit : `${unit}s`}`;
 }
 
 function valueHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribute, offsetInValue: number): string | undefined {
@@ -195,11 +204,11 @@ function valueHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribute,
   if (!p) return undefined;
   if (p.secure) {
     const encrypted = looksEncrypted(m.valueOf(key.element, attr));
-    return `**${p.name}** — secure property: the value is not shown.${encrypted ? ' It is stored encrypted, as IIS writes it.' : ' ⚠ It is not an encrypted blob: IIS cannot use a clear-text value here.'}`;
+    return `**${mdText(p.name)}** — secure property: the value is not shown.${encrypted ? ' It is stored encrypted, as IIS writes it.' : ' ⚠ It is not an encrypted blob: IIS cannot use a clear-text value here.'}`;
   }
   const raw = rawValue(m, key, attr);
   const value = m.valueOf(key.element, attr);
-  const head = `**${p.name}** = ${code(value)}`;
+  const head = `**${mdText(p.name)}** = ${code(value)}`;
   switch (p.name) {
     case 'AppPoolId':
       return appPoolIdHover(m, value, head);
@@ -213,7 +222,7 @@ function valueHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribute,
     case 'SecureBindings':
       return bindingHover(raw, offsetInValue, p.name);
     case 'AppRoot':
-      return `${head}\n\n${normalizePath(value) === key.path ? 'Matches this key\'s Location: this key is an application root.' : `⚠ Does not match this key's Location \`${key.location}\`.`}`;
+      return `${head}\n\n${normalizePath(value) === key.path ? 'Matches this key\'s Location: this key is an application root.' : `⚠ Does not match this key's Location ${code(key.location)}.`}`;
     default:
       break;
   }
@@ -223,41 +232,45 @@ function valueHover(doc: MetabaseDocument, key: MetabaseKey, attr: XmlAttribute,
     const { value: bits, unknown } = parseFlags(value, p);
     const set = options.filter((o) => o.value !== 0 && (bits & o.value) >>> 0 === o.value);
     lines.push(`Flags set (${bits}):`);
-    for (const o of set) lines.push(`- \`${o.name}\` (${o.value}) — ${o.meaning ?? ''}`);
+    for (const o of set) lines.push(`- ${code(o.name)} (${o.value}) — ${mdProse(o.meaning ?? '')}`);
     if (set.length === 0) lines.push('- none');
-    for (const u of unknown) lines.push(`- ⚠ \`${u}\` is not a flag of ${p.name}`);
+    for (const u of unknown) lines.push(`- ⚠ ${code(u)} is not a flag of ${mdText(p.name)}`);
     return lines.join('\n');
   }
   const n = parseDword(value);
   if (n !== undefined && options.length > 0) {
     const o = options.find((x) => x.value === n);
-    lines.push(o ? `\`${n}\` — ${o.name}: ${o.meaning ?? ''}` : `\`${n}\` is not a documented value.`);
-    if (p.name === 'AppIsolated') {
-      const mode = m.isolationMode();
-      lines.push('', mode === 'worker' ? 'In worker process isolation mode this does not choose the process: the application runs in its pool\'s W3wp.exe.' : mode === 'iis5' ? 'In IIS 5.0 isolation mode this is what decides the process.' : 'This decides the process only in IIS 5.0 isolation mode (the mode is not written on /LM/W3SVC).');
+    const meaning = o ? `\`${n}\` — ${mdText(o.name)}: ${mdProse(o.meaning ?? '')}` : `\`${n}\` is not a documented value.`;
+    if (p.name !== 'AppIsolated') return [...lines, meaning].join('\n');
+    // What the value does in this file's mode comes first.
+    const mode = m.isolationMode();
+    if (mode === 'worker') {
+      lines.push('**In worker process isolation mode, this file\'s mode, this does not choose the process:** the application runs in the W3wp.exe of its pool (AppPoolId).', '', `Only in IIS 5.0 isolation mode: ${meaning}`);
+    } else {
+      lines.push(meaning, '', mode === 'iis5' ? 'In IIS 5.0 isolation mode, this file\'s mode, this is what decides the process.' : 'This decides the process only in IIS 5.0 isolation mode (the mode is not written on /LM/W3SVC).');
     }
     return lines.join('\n');
   }
   if (n !== undefined) {
     const unit = p.facts?.units;
-    if (BYTE_PROPERTIES.has(p.name) || unit === 'bytes') lines.push(`${n} bytes = ${size(n)}${p.name === 'AspMaxRequestEntityAllowed' ? ': ASP rejects a request body larger than this (uploads and big form posts fail with ASP 0104).' : p.name === 'AspBufferingLimit' ? ': an ASP page that buffers more than this fails (large downloads through Response.BinaryWrite with buffering on).' : ''}`);
+    if (BYTE_PROPERTIES.has(p.name) || unit === 'bytes') lines.push(`${count(n, 'byte')}${n >= 1024 ? ` = ${size(n)}` : ''}${p.name === 'AspMaxRequestEntityAllowed' ? ': ASP rejects a request body larger than this (uploads and big form posts fail with ASP 0104).' : p.name === 'AspBufferingLimit' ? ': an ASP page that buffers more than this fails (large downloads through Response.BinaryWrite with buffering on).' : ''}`);
     else if (unit === 'KB' || unit === 'kilobytes') lines.push(`${n} KB = ${size(n * 1024)}`);
-    else if (unit === 'minutes' && n >= 60) lines.push(`${n} minutes = ${(n / 60).toFixed(n % 60 === 0 ? 0 : 1)} hours`);
-    else if (unit === 'seconds' && n >= 120) lines.push(`${n} seconds = ${(n / 60).toFixed(n % 60 === 0 ? 0 : 1)} minutes`);
+    else if (unit === 'minutes' && n >= 60) lines.push(`${n} minutes = ${inUnits(n, 60, 'hour')}`);
+    else if (unit === 'seconds' && n >= 120) lines.push(`${n} seconds = ${inUnits(n, 60, 'minute')}`);
     if (n === 4294967295) lines.push('4294967295 (0xFFFFFFFF) means unlimited.');
     if (p.min !== undefined || p.max !== undefined) lines.push(`Allowed: ${p.min ?? 0}–${p.max ?? 4294967295}.`);
   }
   if (p.type === 'BOOL') lines.push(/^(true|1)$/i.test(value.trim()) ? 'On.' : /^(false|0)$/i.test(value.trim()) ? 'Off.' : '⚠ Not TRUE or FALSE.');
-  if (p.type === 'MULTISZ') lines.push(`${multiszEntries(raw).length} entries, one per line.`);
+  if (p.type === 'MULTISZ') lines.push(`${count(multiszEntries(raw).length, 'entry', 'entries')}, one per line.`);
   return lines.length > 2 ? lines.join('\n') : head;
 }
 
 function appPoolIdHover(m: MetabaseModel, value: string, head: string): string {
   const pool = m.pool(value);
   if (!pool) {
-    return `${head}\n\n⚠ No application pool \`${value}\` exists${m.hasPoolContainer() ? '' : ' in this file (it holds no /LM/W3SVC/AppPools, so it may be an excerpt)'}.`;
+    return `${head}\n\n⚠ No application pool ${code(value)} exists${m.hasPoolContainer() ? '' : ' in this file (it holds no /LM/W3SVC/AppPools, so it may be an excerpt)'}.`;
   }
-  return [head, '', `**Application pool ${m.poolName(pool)}** (\`${pool.location}\`)`, ...poolSection(m, pool)].join('\n');
+  return [head, '', `**Application pool ${mdText(m.poolName(pool))}** (${code(pool.location)})`, ...poolSection(m, pool)].join('\n');
 }
 
 function entryAt(raw: string, offsetInValue: number): ReturnType<typeof multiszEntries>[number] | undefined {
@@ -279,12 +292,12 @@ function scriptMapHover(m: MetabaseModel, raw: string, offsetInValue: number, he
     if (map.flags & 4) meaning.push('IIS checks that the file exists before calling the handler');
     lines.push(`Flags ${map.flags}: ${meaning.length > 0 ? meaning.join('; ') : 'needs Execute permission, no file check'}.`);
   }
-  lines.push(`Verbs: ${map.verbs ? map.verbs.split(',').join(', ') : 'all'}.`);
+  lines.push(`Verbs: ${map.verbs ? mdText(map.verbs.split(',').join(', ')) : 'all'}.`);
   const ws = m.webService();
   const listAttr = ws && findAttr(ws.element, 'WebSvcExtRestrictionList');
   if (ws && listAttr) {
     const decision = extensionAllowed(parseRestrictionList(rawValue(m, ws, listAttr)), map.dll);
-    if (decision) lines.push('', decision.allowed ? 'Allowed by WebSvcExtRestrictionList.' : `⚠ Prohibited by WebSvcExtRestrictionList (${decision.by.entry.text}): these requests return 404.2.`);
+    if (decision) lines.push('', decision.allowed ? 'Allowed by WebSvcExtRestrictionList.' : `⚠ Prohibited by WebSvcExtRestrictionList (${code(decision.by.entry.text)}): these requests return 404.2.`);
   }
   return lines.join('\n');
 }
@@ -293,13 +306,13 @@ function bindingHover(raw: string, offsetInValue: number, name: string): string 
   const entry = entryAt(raw, offsetInValue);
   const parsed = parseBindings(raw).find((b) => (b.ok ? b.binding.entry : b.entry).start === entry?.start);
   if (!parsed) return `**${name}**`;
-  if (!parsed.ok) return `**${name}** — ⚠ ${parsed.problem}.`;
+  if (!parsed.ok) return `**${name}** — ⚠ ${mdText(parsed.problem)}.`;
   const b = parsed.binding;
   return [
     `**${name}** — ${code(b.entry.text)}`,
     '',
-    `- IP address: ${b.ip || 'any address not bound by another site (All Unassigned)'}`,
-    `- Port: ${b.port}`,
-    `- Host header: ${b.host || (name === 'SecureBindings' ? 'none (SSL picks the certificate by IP and port)' : 'any host name')}`,
+    `- IP address: ${b.ip ? mdText(b.ip) : 'any address not bound by another site (All Unassigned)'}`,
+    `- Port: ${mdText(String(b.port))}`,
+    `- Host header: ${b.host ? mdText(b.host) : (name === 'SecureBindings' ? 'none (SSL picks the certificate by IP and port)' : 'any host name')}`,
   ].join('\n');
 }

@@ -139,7 +139,7 @@ class Scanner {
     const { text, base } = this;
     if (base === 0 && this.pos === 0 && text.charCodeAt(0) === 0xfeff) this.pos = 1;
     if (base === 0 && this.pos <= 1 && looksBinary(text)) {
-      this.problem('binary-content', 0, Math.min(this.len, 1), 'This file does not look like a text metabase (it contains NUL or control bytes); nothing was parsed.', 'error');
+      this.problem('binary-content', 0, Math.min(this.len, 1), 'This file does not look like a text metabase: it contains NUL or control bytes. Nothing was parsed.', 'error');
       return this.result(this.len);
     }
     const stopAt = this.options.stopAt;
@@ -451,7 +451,7 @@ class Scanner {
     if (this.junkStart < 0) return;
     const where = this.junkAfter === undefined ? `in the start tag of <${name}>` : `after ${this.junkAfter} in the start tag of <${name}>`;
     const hint = this.junkAfter === undefined ? '' : ` A double quote inside a value is written &quot;.`;
-    this.problem('stray-text-in-tag', this.junkStart, this.junkEnd, `Unexpected text ${where}; properties are written as Name="value".${hint}`);
+    this.problem('stray-text-in-tag', this.junkStart, this.junkEnd, `Unexpected text ${where}. Properties are written as Name="value".${hint}`);
     this.junkStart = -1;
   }
 
@@ -566,7 +566,7 @@ class Scanner {
       const at = this.ampCursor;
       const refEnd = entityEnd(text, at, to);
       if (refEnd < 0) {
-        this.problem('bad-entity', at, at + 1, `A bare '&' in the value of ${attrName}; write &amp; (only &amp; &lt; &gt; &quot; &apos; and &#n; references are understood, and entities are never expanded).`);
+        this.problem('bad-entity', at, at + 1, `A bare '&' in the value of ${attrName}; write &amp;. Only the references &amp; &lt; &gt; &quot; &apos; and &#n; are understood, and entities are never expanded.`);
       }
       this.ampCursor = text.indexOf('&', at + 1);
     }

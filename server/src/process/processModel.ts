@@ -11,6 +11,7 @@
  */
 import { DEFAULT_APP_POOL, effectiveBool, effectiveNumber, type IsolationMode, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
 import { parseDword } from '../model/typedValues';
+import { count } from '../util/words';
 
 export type ProcessImage = 'w3wp.exe' | 'inetinfo.exe' | 'dllhost.exe';
 export type Hosting = 'pool' | 'in-process' | 'pooled' | 'isolated';
@@ -96,7 +97,7 @@ export function poolSettings(m: MetabaseModel, pool: MetabaseKey): PoolSettings 
   const time = num('PeriodicRestartTime');
   if (time) triggers.push(`every ${minutes(time)}`);
   const requests = num('PeriodicRestartRequests');
-  if (requests) triggers.push(`after ${requests} requests`);
+  if (requests) triggers.push(`after ${count(requests, 'request')}`);
   const memory = num('PeriodicRestartMemory');
   if (memory) triggers.push(`at ${Math.round(memory / 1024)} MB virtual memory`);
   const priv = num('PeriodicRestartPrivateMemory');
@@ -110,9 +111,9 @@ export function poolSettings(m: MetabaseModel, pool: MetabaseKey): PoolSettings 
   return {
     recycling: triggers.length > 0 ? `recycles ${triggers.join(', ')}` : 'never recycles',
     health: pinging ? `pinged every ${num('PingInterval') ?? 30} s, must answer within ${num('PingResponseTime') ?? 60} s` : 'pinging off',
-    rapidFail: rapid ? `stopped after ${num('RapidFailProtectionMaxCrashes') ?? 5} crashes in ${num('RapidFailProtectionInterval') ?? 5} min` : 'rapid-fail protection off',
+    rapidFail: rapid ? `stopped after ${count(num('RapidFailProtectionMaxCrashes') ?? 5, 'crash', 'crashes')} in ${num('RapidFailProtectionInterval') ?? 5} min` : 'rapid-fail protection off',
     idleTimeout: idle ? `shuts down after ${idle} min idle` : 'never idles out',
-    queueLength: `queue of ${queue ?? 1000} requests`,
+    queueLength: `queue of ${count(queue ?? 1000, 'request')}`,
   };
 }
 

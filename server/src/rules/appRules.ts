@@ -4,7 +4,7 @@
  */
 import { APP_INFO_PROPERTIES, findAttr, normalizePath, WEB_SERVICE_PATH, WEB_SERVICE_PREFIX, type MetabaseKey } from '../model/metabaseModel';
 import { extensionAllowed, type RestrictionEntry, type ScriptMap } from '../model/iisValues';
-import { appLabel, effectiveNumber, entryRange, listSome } from './ruleHelpers';
+import { appLabel, effectiveNumber, entryRange, fileName, listSome, quoted } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
 
 export const appRootMismatch: Rule = {
@@ -21,7 +21,7 @@ export const appRootMismatch: Rule = {
     if (!attr || !key.path) return;
     const value = m.valueOf(key.element, attr);
     if (value.trim() === '' || normalizePath(value) === key.path) return;
-    ctx.reportValue(key, attr, `AppRoot "${value}" does not match this key's Location "${key.location}". IIS computes the application boundary (ASP Application and Session scope, the ASP.NET application root) from AppRoot, so this application is anchored at a path that is not its own, typically after a virtual directory was renamed by hand. Set AppRoot to the Location, or recreate the application in IIS Manager.`, {
+    ctx.reportValue(key, attr, `AppRoot does not match this key's Location, so the application is anchored elsewhere. AppRoot is ${quoted(value, 80)}, the Location ${quoted(key.location, 80)}. IIS computes the application boundary (ASP Application and Session scope, the ASP.NET application root) from AppRoot; this typically happens after a virtual directory was renamed by hand. Set AppRoot to the Location, or recreate the application in IIS Manager.`, {
       data: { location: key.location, appRoot: value },
     });
   },
@@ -52,7 +52,7 @@ export const aspNetVersionConflict: Rule = {
       const poolName = m.appInfo(apps[0]).poolName;
       for (const [version, list] of others) {
         for (const app of list) {
-          const message = `${appLabel(app)} loads ASP.NET ${version}, but ${listSome(first[1].map(appLabel))} in the same pool ${poolName} load${first[1].length === 1 ? 's' : ''} ASP.NET ${first[0]}. One worker process can host only one ASP.NET version: whichever application starts first wins and the other fails with "Server Application Unavailable" (event 1062). Give each ASP.NET version its own application pool.`;
+          const message = `This application loads ASP.NET ${version}, but its pool ${poolName} also hosts ASP.NET ${first[0]}. That version is loaded by ${listSome(first[1].map(appLabel))}, and one worker process can host only one ASP.NET version: whichever application starts first wins and the others fail with "Server Application Unavailable" (event 1062). Give each ASP.NET version its own application pool.`;
           const data = { pool: poolName, versions: [...versions.keys()], otherApplications: first[1].map(appLabel) };
           const attr = m.appInfo(app).scriptMapsFrom === app ? findAttr(app.element, 'ScriptMaps') : undefined;
           if (attr) ctx.reportName(app, attr, message, { data });
@@ -89,7 +89,7 @@ export const extensionProhibited: Rule = {
         ...entryRange(key, attr, s.entry),
         key,
         property: 'ScriptMaps',
-        message: `${s.dll} handles ${s.extension} here, but WebSvcExtRestrictionList on /LM/W3SVC does not allow it: ${why}. Requests for ${s.extension} return 404 (substatus 404.2). Allow the extension in IIS Manager (Web Service Extensions) or with iisext.`,
+        message: `Requests for ${s.extension} here return 404.2: WebSvcExtRestrictionList prohibits ${fileName(s.dll)}. ${s.dll} handles ${s.extension}, but on /LM/W3SVC ${why}. Allow the extension in IIS Manager (Web Service Extensions) or with iisext.`,
         data: { dll: s.dll },
       });
     }
@@ -128,7 +128,7 @@ export const defaultDocMissing: Rule = {
       if (m.isTemplate(app)) continue;
       const doc = m.appInfo(app).defaultDocWithoutAspx;
       if (!doc) continue;
-      ctx.reportKey(app, `${appLabel(app)} maps .aspx to ASP.NET, but its default documents (${doc.from === app ? 'set here' : `from ${doc.from?.location}`}: ${doc.value}) do not include Default.aspx, so a request for the folder returns 403 or a listing instead of the start page.`);
+      ctx.reportKey(app, `Default.aspx is missing from the default documents of this ASP.NET application. A request for the folder returns 403 or a listing instead of the start page. Its DefaultDoc (${doc.from === app ? 'set here' : `from ${doc.from?.location}`}) is ${quoted(doc.value, 80)}; add Default.aspx.`);
     }
   },
 };
@@ -154,7 +154,7 @@ export const kerberosSpn: Rule = {
       for (const app of apps) {
         const info = m.appInfo(app);
         if (!info.kerberosOnly) continue;
-        ctx.reportKey(app, `${appLabel(app)} accepts only Integrated Windows authentication and its pool ${info.poolName} runs as the domain account ${account}. Kerberos then needs an SPN (HTTP/host name) registered for ${account}, or users are prompted three times and get 401.1; register it with setspn, or set NTAuthenticationProviders="NTLM".`);
+        ctx.reportKey(app, `Kerberos needs an SPN registered for ${account}, the account of pool ${info.poolName}. This application accepts only Integrated Windows authentication; without an SPN (HTTP/host name) for that domain account, users are prompted three times and get 401.1. Register it with setspn, or set NTAuthenticationProviders="NTLM".`);
       }
     }
   },

@@ -23,7 +23,7 @@ export const isolationModeUnset: Rule = {
   check(ctx) {
     const ws = ctx.model.webService();
     if (!ws || findAttr(ws.element, 'IIs5IsolationModeEnabled')) return;
-    ctx.reportKey(ws, 'IIs5IsolationModeEnabled is not set here. The schema default is TRUE (IIS 5.0 isolation mode: no application pools), but a clean IIS 6.0 install writes FALSE and runs in worker process isolation mode; only upgrades from IIS 5.0 stay in IIS 5.0 mode. Write the value you mean so the mode is not a guess; this tool shows both outcomes until then.');
+    ctx.reportKey(ws, 'IIs5IsolationModeEnabled is not set here, so the isolation mode is a guess. The schema default is TRUE (IIS 5.0 isolation mode: no application pools), but a clean IIS 6.0 install writes FALSE and runs in worker process isolation mode; only upgrades from IIS 5.0 stay in IIS 5.0 mode. Write the value you mean; this tool shows both outcomes until then.');
   },
 };
 
@@ -43,14 +43,14 @@ export const ignoredInIis5Mode: Rule = {
         start: key.element.start + 1,
         end: key.element.startTagEnd,
         key,
-        message: `The server runs in IIS 5.0 isolation mode (IIs5IsolationModeEnabled="TRUE" on /LM/W3SVC), where application pools do not exist: recycling, health monitoring and identity settings of ${key.location} are ignored. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
+        message: `These pool settings are ignored: the server runs in IIS 5.0 isolation mode. That mode has no application pools (IIs5IsolationModeEnabled="TRUE" on /LM/W3SVC), so the recycling, health monitoring and identity settings of ${key.location} do nothing. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
         tags: ['unnecessary'],
       });
       return;
     }
     const attr = findAttr(key.element, 'AppPoolId');
     if (attr) {
-      ctx.reportAttr(key, attr, 'AppPoolId has no effect in IIS 5.0 isolation mode: there are no application pools; AppIsolated decides which process runs the application.', {
+      ctx.reportAttr(key, attr, 'AppPoolId has no effect in IIS 5.0 isolation mode, which has no application pools. AppIsolated decides which process runs the application.', {
         tags: ['unnecessary'],
       });
     }
@@ -75,7 +75,7 @@ export const appIsolatedIgnored: Rule = {
     const value = m.valueOf(key.element, attr).trim();
     if (value !== '0' && value !== '1') return;
     const meant = value === '0' ? 'in Inetinfo.exe (Low)' : 'in a DLLHost.exe of its own (High)';
-    ctx.reportAttr(key, attr, `AppIsolated="${value}" would run this application ${meant} only in IIS 5.0 isolation mode. In worker process isolation mode it runs in the W3wp.exe of its pool (AppPoolId) whatever this says; to isolate it, give it a pool of its own. IIS keeps the value for a switch back, so there is no need to remove it.`, {
+    ctx.reportAttr(key, attr, `AppIsolated="${value}" decides nothing in worker process isolation mode. It would run this application ${meant} only in IIS 5.0 isolation mode; here it runs in the W3wp.exe of its pool (AppPoolId) whatever this says. To isolate it, give it a pool of its own. IIS keeps the value for a switch back, so there is no need to remove it.`, {
       data: { value },
     });
   },
@@ -98,9 +98,9 @@ export const processLevelIgnored: Rule = {
       const attr = entry.attr;
       if (m.isSite(key) && mode !== 'worker') continue; // honoured for isolated applications in IIS 5.0 mode
       const where = m.isSite(key)
-        ? 'on a site it only counts in IIS 5.0 isolation mode for an isolated (High) application, and this server runs in worker process isolation mode'
-        : 'below a site it is never read';
-      ctx.reportAttr(key, attr, `${attr.name} is a process-level ASP setting: IIS reads it on /LM/W3SVC only; ${where}. Set it on /LM/W3SVC.`, {
+        ? 'On a site it counts only in IIS 5.0 isolation mode, for an isolated (High) application, and this server runs in worker process isolation mode'
+        : 'Below a site it is never read';
+      ctx.reportAttr(key, attr, `IIS does not read ${attr.name} here: it is a process-level ASP setting. ${where}; set it on /LM/W3SVC.`, {
         tags: ['unnecessary'],
       });
     }
@@ -121,7 +121,7 @@ export const wow64RequiresWorkerMode: Rule = {
     const pools = m.keyAt('/LM/W3SVC/AppPools');
     const attr = pools && findAttr(pools.element, 'Enable32BitAppOnWin64');
     if (!pools || !attr || parseBool(m.valueOf(pools.element, attr)) !== true) return;
-    ctx.reportAttr(pools, attr, 'Enable32BitAppOnWin64 runs 32-bit worker processes on 64-bit Windows, which IIS supports only in worker process isolation mode; this server is in IIS 5.0 isolation mode.');
+    ctx.reportAttr(pools, attr, 'Enable32BitAppOnWin64 does not work in IIS 5.0 isolation mode, the mode of this server. IIS runs 32-bit worker processes on 64-bit Windows only in worker process isolation mode.');
   },
 };
 
@@ -146,7 +146,7 @@ export const aspNet10RequiresIis5: Rule = {
     const entry = sm.maps.find((s) => s.aspNet?.version.startsWith('1.0'));
     if (!entry) return;
     const r = entryRange(key, sm.attr, entry.entry);
-    ctx.report({ ...r, key, property: 'ScriptMaps', message: 'This maps requests to ASP.NET 1.0 (v1.0.3705), which Microsoft supports side by side with 1.1 only in IIS 5.0 isolation mode; in worker process isolation mode move the application to ASP.NET 1.1 or later.' });
+    ctx.report({ ...r, key, property: 'ScriptMaps', message: 'ASP.NET 1.0 needs IIS 5.0 isolation mode; this server runs in worker process isolation mode. This maps requests to ASP.NET 1.0 (v1.0.3705), which Microsoft supports side by side with 1.1 only in IIS 5.0 isolation mode. Move the application to ASP.NET 1.1 or later.' });
   },
 };
 
@@ -175,8 +175,8 @@ export const bitnessMismatch: Rule = {
       if (!wrong) continue;
       seen.add(v.bits);
       const message = wow
-        ? 'Enable32BitAppOnWin64 is TRUE on /LM/W3SVC/AppPools, so worker processes are 32-bit, but this maps to the 64-bit ASP.NET (Framework64): the DLL cannot load and requests fail. Map to the 32-bit Framework folder.'
-        : 'Other script maps here use the 64-bit ASP.NET (Framework64), so this is a 64-bit server whose worker processes are 64-bit (Enable32BitAppOnWin64 is not TRUE), but this maps to the 32-bit Framework folder: the DLL cannot load in a 64-bit worker process.';
+        ? 'This maps to the 64-bit ASP.NET, which cannot load in the 32-bit worker processes. Enable32BitAppOnWin64 is TRUE on /LM/W3SVC/AppPools, so worker processes are 32-bit and these requests fail. Map to the 32-bit Framework folder.'
+        : 'This maps to the 32-bit ASP.NET, which cannot load in the 64-bit worker processes. Other script maps here use the 64-bit ASP.NET (Framework64), so this is a 64-bit server, and Enable32BitAppOnWin64 is not TRUE. Map to the Framework64 folder.';
       ctx.report({ ...entryRange(key, sm.attr, s.entry), key, property: 'ScriptMaps', message });
     }
   },
@@ -198,7 +198,7 @@ export const anonymousPasswordSync: Rule = {
       if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) continue;
       const pool = m.pool(m.poolIdOf(key).name);
       if (pool && effectiveNumber(m, pool, 'AppPoolIdentityType').value === 0) continue;
-      ctx.reportAttr(key, attr, 'AnonymousPasswordSync="TRUE" does not keep the anonymous account\'s password in sync here: IIS 6.0 only does that with Iissuba.dll registered and a pool running as LocalSystem. If the account\'s password changes, anonymous users get 401.1; re-enter the password in IIS Manager instead.');
+      ctx.reportAttr(key, attr, 'AnonymousPasswordSync="TRUE" does not work here: the pool does not run as LocalSystem. IIS 6.0 keeps the anonymous account\'s password in sync only with Iissuba.dll registered and a pool running as LocalSystem. If the account\'s password changes, anonymous users get 401.1; re-enter the password in IIS Manager instead.');
     }
   },
 };

@@ -3,7 +3,7 @@
  * recycling and web gardens.
  */
 import { APP_INFO_PROPERTIES, DEFAULT_APP_POOL, findAttr, parseBool } from '../model/metabaseModel';
-import { appLabel, effectiveBool, effectiveNumber, listSome, OncePerAttribute, poolKeys } from './ruleHelpers';
+import { appLabel, effectiveBool, effectiveNumber, listSome, OncePerAttribute, poolKeys, quoted } from './ruleHelpers';
 import type { Rule } from './ruleTypes';
 import { parseDword } from '../model/typedValues';
 
@@ -31,7 +31,7 @@ export const appPoolNotFound: Rule = {
     const name = m.valueOf(key.element, attr).trim();
     if (name === '' || m.pool(name)) return;
     const existing = poolKeys(m).map((p) => m.poolName(p));
-    ctx.reportValue(key, attr, `No application pool "${name}" exists (there is no key /LM/W3SVC/AppPools/${name}). Requests to every application that uses it fail (typically with 503 Service Unavailable) and IIS logs an event. Create the pool or point AppPoolId at an existing one${existing.length > 0 ? ` (${listSome(existing)})` : ''}.`, {
+    ctx.reportValue(key, attr, `No application pool ${quoted(name)} exists, so requests to its applications fail (503). There is no key /LM/W3SVC/AppPools/${name}, and IIS logs an event. Create the pool or point AppPoolId at an existing one${existing.length > 0 ? ` (${listSome(existing)})` : ''}.`, {
       data: { pool: name, pools: existing },
     });
   },
@@ -50,11 +50,11 @@ export const appPoolNotFound: Rule = {
         existing ??= poolKeys(m).map((p) => m.poolName(p));
         if (info.poolFrom) {
           if (info.poolName.trim() === '') continue;
-          ctx.reportKey(app, `This application inherits AppPoolId="${info.poolName}" from ${info.poolFrom.location}, and that pool does not exist, so its requests fail (typically with 503 Service Unavailable).`, {
+          ctx.reportKey(app, `The pool this application inherits, ${quoted(info.poolName)}, does not exist: its requests fail (503). It inherits AppPoolId from ${info.poolFrom.location}; create the pool or set AppPoolId on this application.`, {
             data: { pool: info.poolName, pools: existing, inheritedFrom: info.poolFrom.location },
           });
         } else {
-          ctx.reportKey(app, `This application sets no AppPoolId, so IIS puts it in ${DEFAULT_APP_POOL}, which does not exist in this metabase: its requests fail (typically with 503 Service Unavailable).`, {
+          ctx.reportKey(app, `This application runs in ${DEFAULT_APP_POOL}, which does not exist: its requests fail (503). It sets no AppPoolId and inherits none, so IIS puts it in ${DEFAULT_APP_POOL}; create that pool or set AppPoolId.`, {
             data: { pool: info.poolName, pools: existing },
           });
         }
@@ -81,7 +81,7 @@ export const webGardenSessionState: Rule = {
       if (n === undefined || n <= 1) continue;
       const apps = (byPool.get(m.poolName(pool).toLowerCase()) ?? []).filter((app) => m.appInfo(app).aspSession);
       if (apps.length === 0) continue;
-      once.report(eff, pool, `MaxProcesses="${n}" makes ${m.poolName(pool)} a web garden of ${n} worker processes, but ${listSome(apps.map(appLabel))} keep${apps.length === 1 ? 's' : ''} ASP session state (AspAllowSessionState is on) in process. Each process has its own sessions and requests are spread across them, so users lose their session at random. Use MaxProcesses="1" or move session state out of process (ASP.NET state server or SQL Server).`, {
+      once.report(eff, pool, `MaxProcesses="${n}" makes ${m.poolName(pool)} a web garden, which loses in-process ASP sessions. ${listSome(apps.map(appLabel))} keep${apps.length === 1 ? 's' : ''} ASP session state in process (AspAllowSessionState is on); each of the ${n} worker processes has its own sessions and requests are spread across them, so users lose their session at random. Use MaxProcesses="1" or move session state out of process (ASP.NET state server or SQL Server).`, {
         data: { pool: m.poolName(pool), applications: apps.map(appLabel) },
       });
     }
@@ -103,7 +103,7 @@ export const localSystemIdentity: Rule = {
     for (const pool of container ? [...poolKeys(m), container] : poolKeys(m)) {
       const { value, eff } = effectiveNumber(m, pool, 'AppPoolIdentityType');
       if (value !== 0 || !eff.from) continue;
-      once.report(eff, pool, `AppPoolIdentityType="0" runs the worker processes as LocalSystem, the most powerful account on the machine: code in any application of the pool that is compromised owns the server. Use NetworkService (2, the default) or a dedicated low-privilege account (3) and grant it only the rights it needs.`);
+      once.report(eff, pool, `AppPoolIdentityType="0" runs the worker processes as LocalSystem, the most powerful account. Whoever compromises any application of the pool owns the machine. Use NetworkService (2, the default) or a dedicated low-privilege account (3) and grant it only the rights it needs.`);
     }
   },
 };
@@ -123,7 +123,7 @@ export const customIdentity: Rule = {
       if (value !== 3 || !eff.from || !eff.attr) continue;
       const user = m.effective(pool, 'WAMUserName').value?.trim();
       if (user) continue;
-      ctx.reportAttr(eff.from, eff.attr, `${m.poolName(pool)} is set to run as a configured account (AppPoolIdentityType="3"), but no WAMUserName is set for it, so its worker processes cannot start and requests fail with 503. Set the account (and its password) on the pool with IIS Manager or adsutil, or use NetworkService (2).`, {
+      ctx.reportAttr(eff.from, eff.attr, `${m.poolName(pool)} runs as a configured account (AppPoolIdentityType="3") but has no WAMUserName. Its worker processes cannot start, so requests fail with 503. Set the account (and its password) on the pool with IIS Manager or adsutil, or use NetworkService (2).`, {
         data: { pool: m.poolName(pool) },
       });
     }
@@ -145,7 +145,7 @@ export const customIdentityReminder: Rule = {
       if (!attr || parseDword(m.valueOf(pool.element, attr)) !== 3) continue;
       const user = m.effective(pool, 'WAMUserName').value?.trim();
       if (!user) continue;
-      ctx.reportAttr(pool, attr, `${m.poolName(pool)} runs as ${user}. That account must be a member of the IIS_WPG group (and have the "Log on as a service" right); otherwise the worker process fails to start and the pool answers 503.`);
+      ctx.reportAttr(pool, attr, `${m.poolName(pool)} runs as ${user}, which must be a member of IIS_WPG. The account also needs the "Log on as a service" right; without them the worker process fails to start and the pool answers 503. (The file cannot show group membership.)`);
     }
   },
 };
@@ -163,11 +163,11 @@ export const rapidFailDisabled: Rule = {
     if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
     const off = findAttr(key.element, 'RapidFailProtection');
     if (off && parseBool(m.valueOf(key.element, off)) === false) {
-      ctx.reportAttr(key, off, 'Rapid-fail protection is off: a worker process that keeps crashing is restarted again and again, burning CPU, instead of the pool being stopped with a clear event. Turn it back on unless you are debugging the crashes.');
+      ctx.reportAttr(key, off, 'Rapid-fail protection is off, so a pool whose worker process keeps crashing is never stopped. The process is restarted again and again, burning CPU, and no clear event says why. Turn it back on unless you are debugging the crashes.');
     }
     const crashes = findAttr(key.element, 'RapidFailProtectionMaxCrashes');
     if (crashes && parseDword(m.valueOf(key.element, crashes)) === 1) {
-      ctx.reportAttr(key, crashes, 'RapidFailProtectionMaxCrashes="1" takes the pool out of service (503 for every request) after a single worker-process crash, until an administrator restarts it.');
+      ctx.reportAttr(key, crashes, 'RapidFailProtectionMaxCrashes="1" stops the pool after a single worker-process crash. Every request then gets 503 until an administrator starts the pool again.');
     }
   },
 };
@@ -185,7 +185,7 @@ export const pingingDisabled: Rule = {
     if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
     const attr = findAttr(key.element, 'PingingEnabled');
     if (!attr || parseBool(m.valueOf(key.element, attr)) !== false) return;
-    ctx.reportAttr(key, attr, 'Pinging is off, so the WWW service never notices a worker process that hangs: its requests queue until users give up. Keep PingingEnabled="TRUE" in production (turn it off only while a debugger is attached).');
+    ctx.reportAttr(key, attr, 'Pinging is off, so a hung worker process is never noticed. Its requests queue until users give up. Keep PingingEnabled="TRUE" in production (turn it off only while a debugger is attached).');
   },
 };
 
@@ -207,7 +207,7 @@ export const noRecycling: Rule = {
       if (values.some((v) => v.value === undefined || v.value !== 0)) continue;
       if ((m.effective(pool, 'PeriodicRestartSchedule').value ?? '').trim() !== '') continue;
       const time = values[0].eff;
-      const message = `${m.poolName(pool)} never recycles: elapsed time, request count, memory and schedule triggers are all off. A leaking application then grows until it fails; consider at least a nightly PeriodicRestartSchedule or a memory limit.`;
+      const message = `${m.poolName(pool)} never recycles: every recycling trigger is off. Elapsed time, request count, memory and schedule are all off, so a leaking application grows until it fails; consider at least a nightly PeriodicRestartSchedule or a memory limit.`;
       if (time.from === pool && time.attr) ctx.reportAttr(pool, time.attr, message, { data: { pool: m.poolName(pool) } });
       else ctx.reportKey(pool, message, { data: { pool: m.poolName(pool) } });
     }
@@ -229,7 +229,7 @@ export const cpuLimit: Rule = {
       const limit = effectiveNumber(m, pool, 'CPULimit');
       const interval = effectiveNumber(m, pool, 'CPUResetInterval');
       if (!limit.value || interval.value !== 0) continue;
-      once.report(limit.eff, pool, `CPULimit="${limit.value}" has no effect on ${m.poolName(pool)}: CPUResetInterval is 0, which disables CPU monitoring. Set CPUResetInterval to the number of minutes over which CPU use is measured.`);
+      once.report(limit.eff, pool, `CPULimit="${limit.value}" has no effect: CPUResetInterval="0" turns CPU monitoring off. Set CPUResetInterval for ${m.poolName(pool)} to the number of minutes over which CPU use is measured.`);
     }
   },
 };
@@ -250,7 +250,7 @@ export const cpuActionShutdown: Rule = {
       const limit = effectiveNumber(m, pool, 'CPULimit');
       const interval = effectiveNumber(m, pool, 'CPUResetInterval');
       if (action.value !== 1 || !limit.value || !interval.value) continue;
-      once.report(action.eff, pool, `With CPUAction="1", ${m.poolName(pool)}'s worker processes are shut down when they exceed CPULimit, and its applications answer 503 until the interval ends. Use 0 to only log the event if that is not intended.`);
+      once.report(action.eff, pool, `CPUAction="1" shuts down ${m.poolName(pool)}'s worker processes when they exceed CPULimit. Its applications then answer 503 until the interval ends; use 0 to only log an event if that is not intended.`);
     }
   },
 };
@@ -279,7 +279,7 @@ export const contradictingSettings: Rule = {
         for (const dep of dependents) {
           const attr = findAttr(key.element, dep);
           if (!attr) continue;
-          ctx.reportAttr(key, attr, `${dep} has no effect on this pool: ${sw} is FALSE (${on.eff.from === key ? 'set on this pool' : `inherited from ${on.eff.from?.location ?? 'the default'}`}).`, {
+          ctx.reportAttr(key, attr, `${dep} has no effect: ${sw} is FALSE. ${on.eff.from === key ? `${sw}="FALSE" is set on this pool` : `This pool inherits ${sw}="FALSE" from ${on.eff.from?.location ?? 'the default'}`}.`, {
             tags: ['unnecessary'],
           });
         }
@@ -301,7 +301,7 @@ export const orphanWorkerProcess: Rule = {
     if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
     const attr = findAttr(key.element, 'OrphanWorkerProcess');
     if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) return;
-    ctx.reportAttr(key, attr, 'OrphanWorkerProcess is on: a worker process that fails its health ping is left running (for a debugger) and a new one is started beside it, so hung processes pile up and hold memory. Turn it off on production servers.');
+    ctx.reportAttr(key, attr, 'OrphanWorkerProcess is on, so hung worker processes are left running and pile up. A process that fails its health ping is kept for a debugger and a new one starts beside it, holding memory. Turn it off on production servers.');
   },
 };
 
@@ -318,7 +318,7 @@ export const notAutoStarted: Rule = {
     if (m.isSite(key)) {
       const attr = findAttr(key.element, 'ServerAutoStart');
       if (attr && parseBool(m.valueOf(key.element, attr)) === false) {
-        ctx.reportAttr(key, attr, `Site ${m.get(key, 'ServerComment') ?? key.location} stays stopped after a restart of IIS or of the server (IIS writes ServerAutoStart="FALSE" whenever the site is stopped in IIS Manager).`);
+        ctx.reportAttr(key, attr, `Site ${m.get(key, 'ServerComment') ?? key.location} does not start with IIS (ServerAutoStart="FALSE"). It stays stopped after a restart of IIS or of the server; IIS writes this whenever the site is stopped in IIS Manager.`);
       }
     } else if (key.keyType === 'IIsApplicationPool') {
       const attr = findAttr(key.element, 'AppPoolAutoStart');

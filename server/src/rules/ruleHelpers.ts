@@ -35,10 +35,18 @@ export class OncePerAttribute {
   }
 }
 
-/** "a, b and 3 more" */
-export function listSome(items: string[], max = 3): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+/** "a", "a and b", "a, b and c", "a, b, c and 3 more" */
+export { listAnd as listSome } from '../util/words';
+
+/** A value from the file, quoted for a message and cut when long (the explanation must stay in sight). */
+export function quoted(value: string, max = 40): string {
+  const v = value.replace(/\s+/g, ' ');
+  return `"${v.length > max ? `${v.slice(0, max - 1)}…` : v}"`;
+}
+
+/** The file name of a path: "aspnet_isapi.dll" of c:\windows\…\aspnet_isapi.dll. */
+export function fileName(p: string): string {
+  return p.slice(Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/')) + 1);
 }
 
 /** Where a value comes from, for messages: "set here", "inherited from /LM/W3SVC/AppPools", "the schema default". */

@@ -25,7 +25,7 @@ export const clearTextSecret: Rule = {
       if (looksEncrypted(entry.value)) continue;
       const attr = entry.attr;
       // The message never repeats the value.
-      ctx.reportValue(key, attr, `${attr.name} is a secure property: IIS stores it encrypted with the key in IIS_Global/SessionKey and cannot decrypt clear text, so this password does not work — and it is now readable by anyone who can read the file. Remove it from the file and set the password with IIS Manager, adsutil or WMI.`, {
+      ctx.reportValue(key, attr, `${attr.name} holds a clear-text password: IIS cannot use it, and the file reveals it. It is a secure property, which IIS stores encrypted with the key in IIS_Global/SessionKey and cannot decrypt from clear text; anyone who can read the file can read this one. Remove it from the file and set the password with IIS Manager, adsutil or WMI.`, {
         data: { secret: true },
       });
     }
@@ -40,7 +40,7 @@ export const clearTextSecret: Rule = {
         key,
         start: el.start + value.valueStart,
         end: el.start + value.valueEnd,
-        message: `The <Custom> property ${custom.name ?? '(without a Name)'} is declared SECURE, so IIS expects its Value encrypted with the key in IIS_Global/SessionKey; a clear-text value does not work and is readable by anyone who can read the file. Set it with adsutil or WMI instead.`,
+        message: `The SECURE <Custom> property ${custom.name ?? '(without a Name)'} has a clear-text Value, which IIS cannot use. IIS expects it encrypted with the key in IIS_Global/SessionKey, and the clear text is readable by anyone who can read the file. Set it with adsutil or WMI instead.`,
         data: { secret: true },
       });
     }
@@ -63,7 +63,7 @@ export const historyFilesLow: Rule = {
     if (!attr || ewr === undefined || parseBool(ewr) !== true) return;
     const n = parseDword(m.valueOf(lm.element, attr));
     if (n === undefined || n >= 10) return;
-    ctx.reportAttr(lm, attr, `With EnableEditWhileRunning on, every save of this file by hand is applied at once and IIS keeps only ${n} earlier version${n === 1 ? '' : 's'} in the History folder to roll back to. Keep MaxHistoryFiles at 10 or more.`);
+    ctx.reportAttr(lm, attr, `MaxHistoryFiles="${n}" keeps too few versions to roll back a hand edit. With EnableEditWhileRunning on, every save of this file by hand is applied at once, and IIS keeps only ${n} earlier version${n === 1 ? '' : 's'} in the History folder. Keep MaxHistoryFiles at 10 or more.`);
   },
 };
 
@@ -80,7 +80,7 @@ export const editWhileRunningOff: Rule = {
     if (lm.path !== '/lm') return;
     const attr = findAttr(lm.element, 'EnableEditWhileRunning');
     if (!attr || parseBool(m.valueOf(lm.element, attr)) !== false) return;
-    ctx.reportAttr(lm, attr, 'Edit-while-running is off: IIS does not pick up changes saved to this file while it runs, and writes its in-memory copy over them later. Stop IIS (iisreset /stop) before saving, or turn EnableEditWhileRunning on (with EnableHistory).');
+    ctx.reportAttr(lm, attr, 'Edit-while-running is off: changes saved to this file while IIS runs are lost. IIS does not pick them up, and later writes its in-memory copy over them. Stop IIS (iisreset /stop) before saving, or turn EnableEditWhileRunning on (with EnableHistory).');
   },
 };
 
@@ -108,7 +108,7 @@ export const writeAndExecute: Rule = {
   checkKey(ctx, key) {
     const f = flagsOf(ctx, key, 'AccessFlags');
     if (!f || !(f.value & ACCESS_WRITE) || !(f.value & (ACCESS_SCRIPT | ACCESS_EXECUTE))) return;
-    ctx.reportValue(key, f.attr, 'Write access together with Script or Execute permission lets anyone who can upload here (WebDAV PUT, a file-upload page) place a script and then run it on the server. Drop AccessWrite, or keep uploads in a folder without Script and Execute.');
+    ctx.reportValue(key, f.attr, 'Write access with Script or Execute lets uploaded files run as code on the server. Anyone who can upload here (WebDAV PUT, a file-upload page) can place a script and then run it. Drop AccessWrite, or keep uploads in a folder without Script and Execute.');
   },
 };
 
@@ -123,7 +123,7 @@ export const scriptSourceAccess: Rule = {
   checkKey(ctx, key) {
     const f = flagsOf(ctx, key, 'AccessFlags');
     if (!f || !(f.value & ACCESS_SOURCE)) return;
-    ctx.reportValue(key, f.attr, 'AccessSource (Script source access) lets clients download the source of ASP pages and other scripts, with the connection strings and passwords in them; with AccessWrite they can also change it. Remove AccessSource unless this is a WebDAV authoring folder.');
+    ctx.reportValue(key, f.attr, 'AccessSource lets clients download the source of ASP pages and other scripts. That source holds connection strings and passwords; with AccessWrite clients can also change it. Remove AccessSource (Script source access) unless this is a WebDAV authoring folder.');
   },
 };
 
@@ -138,7 +138,7 @@ export const directoryBrowsing: Rule = {
   checkKey(ctx, key) {
     const f = flagsOf(ctx, key, 'DirBrowseFlags');
     if (!f || (f.value & ENABLE_DIR_BROWSING) === 0) return;
-    ctx.reportValue(key, f.attr, 'EnableDirBrowsing lists the files of any folder here that has no default document, including backups and files not linked anywhere.');
+    ctx.reportValue(key, f.attr, 'EnableDirBrowsing lists the files of every folder here without a default document. The listing shows backups and files not linked anywhere.');
   },
 };
 
@@ -154,7 +154,7 @@ export const parentPathsEnabled: Rule = {
     const m = ctx.model;
     const attr = findAttr(key.element, 'AspEnableParentPaths');
     if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) return;
-    ctx.reportAttr(key, attr, 'Parent paths let ASP pages use "..", so an include or Server.MapPath can reach files outside the application root. IIS 6 turns them off by default; enable them only for applications that need them, and prefer virtual includes.');
+    ctx.reportAttr(key, attr, 'Parent paths let ASP includes and Server.MapPath reach files outside the application. With them, pages may use ".." to climb above the application root. IIS 6 turns them off by default; enable them only for applications that need them, and prefer virtual includes.');
   },
 };
 

@@ -53,7 +53,7 @@ export const duplicateBinding: Rule = {
           ...entryRange(site, findAttr(site.element, 'ServerBindings')!, b.entry),
           key: site,
           property: 'ServerBindings',
-          message: `The binding "${b.entry.text}" is already used by site ${siteName(ctx, earlier)} (${earlier.location}). Only one site can register an IP:port:host combination, so whichever starts second is stopped (the URL prefix cannot be registered). Give this site its own host header, IP address or port.`,
+          message: `The binding "${b.entry.text}" is already used by site ${siteName(ctx, earlier)}. That site is ${earlier.location}; only one site can register an IP:port:host combination, so whichever starts second is stopped. Give this site its own host header, IP address or port.`,
           data: { otherSite: earlier.location },
         });
       }
@@ -84,15 +84,15 @@ export const sslBindingConflict: Rule = {
           const identical = first.binding.host === b.host;
           const certB = m.get(site, 'SSLCertHash')?.trim().toLowerCase();
           if (!identical && certA && certB && certA === certB) continue; // one wildcard/SAN certificate shared on purpose
-          const where = `${b.ip || 'all unassigned addresses'}, port ${b.port}`;
+          const where = b.ip ? `${b.ip}:${b.port}` : `port ${b.port} of all unassigned addresses`;
           ctx.report({
             ...entryRange(site, findAttr(site.element, 'SecureBindings')!, b.entry),
             key: site,
             property: 'SecureBindings',
             severity: identical ? 'error' : undefined,
             message: identical
-              ? `SecureBindings "${b.entry.text}" is identical to site ${siteName(ctx, earlier)}'s (${earlier.location}); the second site cannot start.`
-              : `Site ${siteName(ctx, earlier)} (${earlier.location}) already uses SSL on ${where}. IIS 6 chooses the certificate by IP and port before it knows the host name, so browsers get the other site's certificate here. Use a separate IP address or port, or one wildcard/SAN certificate (same SSLCertHash) for both sites.`,
+              ? `SecureBindings "${b.entry.text}" is also site ${siteName(ctx, earlier)}'s, so only one of them can start. The other site is ${earlier.location}.`
+              : `Browsers get site ${siteName(ctx, earlier)}'s certificate here: both sites use SSL on ${where}. IIS 6 chooses the certificate by IP and port before it knows the host name. Use a separate IP address or port, or one wildcard/SAN certificate (same SSLCertHash) for both sites (the other is ${earlier.location}).`,
             data: { otherSite: earlier.location },
           });
         }

@@ -4,6 +4,8 @@
 import { DEFAULT_APP_POOL, findAttr, lastSegment, parentPath, type MetabaseKey } from '../model/metabaseModel';
 import type { Rule, RuleContext } from './ruleTypes';
 import { checkValue, DWORD_MAX, parseDword } from '../model/typedValues';
+import { quoted } from './ruleHelpers';
+import { listAnd } from '../util/words';
 
 const FORMAT = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc785283(v=ws.10)';
 const SCHEMA_PAGE = 'https://learn.microsoft.com/en-us/previous-versions/aa670790(v=vs.71)';
@@ -53,7 +55,7 @@ export const unknownKeyType: Rule = {
     if (ctx.catalog.isKnownKeyType(key.keyType)) return;
     const near = ctx.catalog.suggestKeyTypes(key.keyType);
     const hint = near.length > 0 ? ` Did you mean ${near.map((n) => `<${n}>`).join(' or ')}?` : '';
-    ctx.reportKey(key, `<${key.keyType}> is not a key type IIS knows; ADSI will treat this key as a generic object and its properties may not apply.${hint}`, {
+    ctx.reportKey(key, `<${key.keyType}> is not a key type IIS knows. ADSI treats the key as a generic object, so its properties may not apply.${hint}`, {
       data: { suggestions: near },
     });
   },
@@ -84,7 +86,7 @@ export const duplicateLocation: Rule = {
     for (const key of ctx.model.duplicates) {
       const first = ctx.model.byPath.get(key.path);
       const line = first ? ctx.lineOf(first.element.start) : 0;
-      ctx.reportValue(key, key.locationAttr!, `Location "${key.location}" is already used by the <${first?.keyType}> key on line ${line}; a path can hold only one key, so one of them would be lost. Merge the two keys.`);
+      ctx.reportValue(key, key.locationAttr!, `Location ${quoted(key.location, 60)} is already used on line ${line}. A path holds only one key, so one of the two would be lost; merge this key into the <${first?.keyType}> there.`);
     }
   },
 };
@@ -108,7 +110,7 @@ export const unknownProperty: Rule = {
       const { text, suggestions } = propertyHint(ctx, key, attr.name);
       const caseOnly = ctx.catalog.propertyIgnoringCase(attr.name);
       const why = caseOnly
-        ? `${attr.name} differs from ${caseOnly.name} only in case, and MetaBase.xml names are case-sensitive, so IIS does not recognise it.`
+        ? `${attr.name} is spelt ${caseOnly.name}: names are case-sensitive, so IIS ignores this one.`
         : `${attr.name} is not a metabase property, so IIS ignores it. Custom properties belong in a <Custom> element.`;
       ctx.reportName(key, attr, `${why}${caseOnly ? '' : text}`, {
         property: attr.name,
@@ -141,7 +143,7 @@ export const propertyNotAllowed: Rule = {
       const attr = entry.attr;
       const homes = sameFamilyFirst(key.keyType, p.keyTypes);
       const where = homes.length > 0 ? ` It belongs on ${homes.slice(0, 4).join(', ')}${homes.length > 4 ? '…' : ''}.` : ' The schema assigns it to no key type.';
-      ctx.reportAttr(key, attr, `${attr.name} is not a property of <${key.keyType}> in the IIS schema, so IIS does not read it here.${where}`, {
+      ctx.reportAttr(key, attr, `IIS does not read ${attr.name} on <${key.keyType}>: the schema does not allow it there.${where}`, {
         property: attr.name,
         data: { keyTypes: p.keyTypes },
       });
@@ -162,7 +164,7 @@ export const poolPropertyOutsidePool: Rule = {
       const p = entry.prop;
       if (!p || ctx.catalog.level(p) !== 'pool' || ctx.catalog.allowsProperty(key.keyType, p)) continue;
       const attr = entry.attr;
-      ctx.reportAttr(key, attr, `${attr.name} is an application-pool setting; on <${key.keyType}> it has no effect. Set it on the pool (IIsApplicationPool) that serves these applications, or on /LM/W3SVC/AppPools for every pool.`, {
+      ctx.reportAttr(key, attr, `${attr.name} has no effect on <${key.keyType}>: it is an application-pool setting. Set it on the pool (IIsApplicationPool) that serves these applications, or on /LM/W3SVC/AppPools for every pool.`, {
         property: attr.name,
       });
     }
@@ -190,12 +192,12 @@ export const invalidValue: Rule = {
       const data: Record<string, unknown> = { problem: res.problem };
       switch (res.problem) {
         case 'not-a-bool':
-          message = `${attr.name} is a BOOL: write TRUE or FALSE, not "${raw}". IIS cannot read this value and logs an error, so the property is lost.`;
+          message = `${attr.name} is a BOOL: write TRUE or FALSE, not ${quoted(raw)}. IIS cannot read this value and logs an error, so the property is lost.`;
           data.replacement = res.suggestion;
           break;
         case 'unknown-flag': {
           const names = p.flags?.map((f) => f.name) ?? [];
-          message = `${res.detail} is not a flag of ${attr.name}. Valid flags: ${names.slice(0, 8).join(', ')}${names.length > 8 ? '…' : ''}.`;
+          message = `${quoted(res.detail ?? '')} is not a flag of ${attr.name}. Valid flags: ${names.slice(0, 8).join(', ')}${names.length > 8 ? '…' : ''}.`;
           data.unknownFlags = res.detail;
           break;
         }
@@ -204,7 +206,7 @@ export const invalidValue: Rule = {
           data.replacement = '4294967295';
           break;
         default: {
-          message = `${attr.name} is a number (DWORD): "${raw}" is not a decimal value. IIS cannot read it and logs an error, so the property is lost.`;
+          message = `${attr.name} is a number (DWORD): ${quoted(raw)} is not a decimal value. IIS cannot read it and logs an error, so the property is lost.`;
           const fallback = p.schemaDefault !== undefined && parseDword(p.schemaDefault) !== undefined ? p.schemaDefault : undefined;
           if (fallback !== undefined) data.replacement = fallback;
         }
@@ -258,7 +260,7 @@ export const unknownEnumValue: Rule = {
       if (n === undefined || isEnumValue(values, n)) continue;
       if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) continue; // value-out-of-range
       const attr = entry.attr;
-      const list = values.map((v) => `${v.value} (${v.name})`).join(', ');
+      const list = ctx.catalog.valueOptions(p).map((v) => `${v.value} (${v.label ?? v.name})`).join(', ');
       ctx.reportValue(key, attr, `${attr.name}="${n}" is not a documented value. Use one of ${list}.`, { property: attr.name });
     }
   },
@@ -281,15 +283,15 @@ export const invalidCustomProperty: Rule = {
     for (const custom of ctx.model.customs(key)) {
       const el = custom.element;
       const missing: string[] = [];
-      if (!custom.name) missing.push('Name');
-      if (custom.id === undefined) missing.push('ID');
-      if (!findAttr(el, 'Type')) missing.push('Type');
+      if (!custom.name) missing.push('a Name');
+      if (custom.id === undefined) missing.push('a numeric ID');
+      if (!findAttr(el, 'Type')) missing.push('a Type');
       if (missing.length === 0) continue;
       ctx.report({
         start: el.start + 1,
         end: el.nameEnd,
         key,
-        message: `This <Custom> property lacks ${missing.join(', ')}; IIS needs at least a Name, a numeric ID and a Type to load a custom property.`,
+        message: `This <Custom> property lacks ${listAnd(missing)}. IIS loads a custom property only with a Name, a numeric ID and a Type.`,
       });
     }
   },
@@ -322,8 +324,8 @@ export const invalidParent: Rule = {
       const slash = key.path.lastIndexOf('/');
       if (slash !== (parent.path === '/' ? 0 : parent.path.length) || !key.path.startsWith(parent.path)) continue;
       const allowed = ctx.catalog.keyType(parent.keyType)?.containers ?? [];
-      const list = allowed.length > 0 ? `it may contain ${allowed.filter((a) => a !== 'IIsObject').join(', ') || 'only generic keys'}` : 'it may not contain other keys';
-      ctx.reportKey(key, `<${key.keyType}> cannot sit under <${parent.keyType}> (${parent.location}): ${list}. Check the Location path.`, {
+      const list = allowed.length > 0 ? `may contain ${allowed.filter((a) => a !== 'IIsObject').join(', ') || 'only generic keys'}` : 'may not contain other keys';
+      ctx.reportKey(key, `<${key.keyType}> cannot sit under <${parent.keyType}>. That key (${parent.location}) ${list}; check the Location path.`, {
         data: { parentType: parent.keyType },
       });
     }
@@ -363,7 +365,7 @@ export const locationMismatch: Rule = {
     const shape = LOCATION_SHAPES[key.keyType];
     if (!shape || !key.path || shape.test(key.path)) return;
     const extra = key.keyType === 'IIsApplicationPool' ? ` Applications name a pool by the last part of this path (AppPoolId="${lastSegment(key.location) || DEFAULT_APP_POOL}"), and IIS looks for pools only under /LM/W3SVC/AppPools.` : '';
-    ctx.reportValue(key, key.locationAttr!, `A <${key.keyType}> belongs at ${shape.expected}, not at "${key.location}".${extra}`, {
+    ctx.reportValue(key, key.locationAttr!, `This Location does not fit the key type <${key.keyType}>. It belongs at ${shape.expected}, not at "${key.location}".${extra}`, {
       data: { expected: shape.expected },
     });
   },

@@ -29,10 +29,32 @@ const OBSERVED_CONTAINMENT: ReadonlyArray<readonly [string, string]> = [
 export interface ValueOption {
   /** Text written in MetaBase.xml: a flag name, or the decimal value of an enumeration. */
   text: string;
-  /** The flag name, or the enumeration value's label (e.g. "Pooled"). */
+  /** The flag name, or the enumeration value's name in the facts (e.g. "Pooled", "MD_LOGON_BATCH"). */
   name: string;
   value: number;
   meaning?: string;
+  /** For an enumeration value: a short name for people ("Pooled", "NetworkService", "Batch"). */
+  label?: string;
+}
+
+/**
+ * A short name for an enumeration value: the few words before a colon that start its meaning
+ * ("NetworkService: built-in…"), else its name unless that is a header constant, else what the
+ * constant says after the prefix all values of the property share (MD_LOGON_NETWORK_CLEARTEXT →
+ * "Network cleartext").
+ */
+function enumLabel(name: string, meaning: string | undefined, names: readonly string[]): string | undefined {
+  const lead = meaning && /^([A-Z][A-Za-z0-9.-]*(?: [A-Za-z0-9.-]+)?): /.exec(meaning);
+  if (lead) return lead[1];
+  if (!/^MD_/.test(name)) return /^\d+$/.test(name) ? undefined : name;
+  let prefix = names.reduce((a, b) => {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    return a.slice(0, i);
+  });
+  prefix = prefix.slice(0, prefix.lastIndexOf('_') + 1);
+  const words = name.slice(prefix.length).toLowerCase().replace(/_/g, ' ');
+  return words ? words[0].toUpperCase() + words.slice(1) : undefined;
 }
 
 export class SchemaCatalog {
@@ -101,8 +123,9 @@ export class SchemaCatalog {
     return this.properties.keys();
   }
 
+  /** Every key type once (IIsObject is in the schema data and a generic type too). */
   allKeyTypeNames(): string[] {
-    return [...this.keyTypes.keys(), ...GENERIC_KEY_TYPES];
+    return [...new Set([...this.keyTypes.keys(), ...GENERIC_KEY_TYPES])];
   }
 
   /** Properties MBSchema.xml lets this key type hold (every property for generic keys). */
@@ -159,7 +182,13 @@ export class SchemaCatalog {
     const doc = propertyDocs[p.name];
     if (p.flags) return p.flags.map((f) => ({ text: f.name, name: f.name, value: f.value, meaning: doc?.values?.[f.name] }));
     const enums = p.type === 'DWORD' ? p.facts?.enumValues : undefined;
-    if (enums) return enums.map((e) => ({ text: String(e.value), name: e.name, value: e.value, meaning: doc?.values?.[String(e.value)] }));
+    if (enums) {
+      const names = enums.map((e) => e.name);
+      return enums.map((e) => {
+        const meaning = doc?.values?.[String(e.value)];
+        return { text: String(e.value), name: e.name, value: e.value, meaning, label: enumLabel(e.name, meaning, names) };
+      });
+    }
     return [];
   }
 

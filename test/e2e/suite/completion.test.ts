@@ -33,13 +33,14 @@ suite('Completion', () => {
     assert.ok(!labels.includes('ServerBindings'), 'ServerBindings is not a property of IIsApplicationPool');
   });
 
-  test('in an AppIsolated value: 0, 1 and 2', async () => {
+  test('in an AppIsolated value: 0, 1 and 2, each labelled with what it means', async () => {
     const items = await completionsAt(doc, positionOf(doc, 'AppIsolated="2"', { offset: 'AppIsolated="'.length }));
     const labels = items.map(labelOf);
-    for (const v of ['0', '1', '2']) assert.ok(labels.includes(v), `${v} not offered; got ${labels.join(', ')}`);
-    // Each value says what it means.
-    const pooled = items.find((i) => labelOf(i) === '2')!;
-    assert.match(`${pooled.detail ?? ''} ${docText(pooled)}`, /pool/i);
+    for (const v of ['0 — In-process', '1 — Out-of-process', '2 — Pooled']) assert.ok(labels.includes(v), `${v} not offered; got ${labels.join(', ')}`);
+    // The number is what is inserted; the documentation says what the mode makes of it.
+    const pooled = items.find((i) => labelOf(i) === '2 — Pooled')!;
+    assert.equal(pooled.textEdit?.newText ?? (typeof pooled.insertText === 'string' ? pooled.insertText : undefined), '2');
+    assert.match(docText(pooled), /worker process isolation mode, where the pool decides/);
   });
 
   test('in an AppPoolId value: the pools of the file', async () => {
