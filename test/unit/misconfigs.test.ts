@@ -1,6 +1,6 @@
 /**
- * One realistic metabase per case of shared/cases/misconfigs.md (test/fixtures/misconfigs, in
- * IIS's own layout). Each must report exactly the expected findings (hints aside), on the line
+ * One realistic metabase per case of shared/cases/misconfigs.md and of issue 13
+ * (test/fixtures/misconfigs, in IIS's own layout). Each must report exactly the expected findings (hints aside), on the line
  * that shows the problem; the healthy variant must report nothing at all.
  */
 import assert from 'node:assert/strict';
@@ -102,6 +102,7 @@ const CASES: Record<string, Expectation[]> = {
     ['custom-identity-iis-wpg', 'AppPoolIdentityType="3"'],
     ['clear-text-secret', 'WAMUserPass="Summer2006!"'],
   ],
+  '32-ssl-required-no-binding': [['ssl-required-without-binding', 'AccessSSLFlags="AccessSSL | AccessSSL128"']],
 };
 
 function lineOf(text: string, needle: string, nth = 1): number {

@@ -1,0 +1,120 @@
+/**
+ * SSL: content that requires SSL on a site that has nowhere to accept it.
+ */
+import { findAttr, WEB_SERVICE_PATH, WEB_SERVICE_PREFIX, type MetabaseKey } from '../model/metabaseModel';
+import { parseFlags } from '../model/typedValues';
+import type { XmlAttribute } from '../parser/xmlTypes';
+import { listSome, rawValue } from './ruleHelpers';
+import type { Rule, RuleContext } from './ruleTypes';
+
+const ACCESS_SSL = 8;
+const ACCESS_SSL128 = 256;
+
+/** The flag names that make content require SSL, lower case, with the bit each stands for. */
+const SSL_FLAGS: ReadonlyMap<string, number> = new Map([
+  ['accessssl', ACCESS_SSL],
+  ['accessssl128', ACCESS_SSL128],
+]);
+
+function siteLabel(ctx: RuleContext, site: MetabaseKey): string {
+  const comment = ctx.model.get(site, 'ServerComment')?.trim();
+  return comment ? `${comment} (${site.location})` : site.location;
+}
+
+/** Does the site have an HTTPS endpoint or a certificate: SecureBindings, or SSLCertHash set on it or inherited? */
+function hasSsl(ctx: RuleContext, site: MetabaseKey): boolean {
+  const m = ctx.model;
+  if (m.bindings(site, 'SecureBindings').length > 0) return true;
+  return (m.effective(site, 'SSLCertHash').value ?? '').trim() !== '';
+}
+
+/**
+ * Where in the value the SSL requirement is written: the `AccessSSL` or `AccessSSL128` name
+ * (value-relative offsets of the raw text), or the whole value when it is a number.
+ */
+function flagSpan(raw: string): { start: number; end: number; name: string } | undefined {
+  let from = 0;
+  while (from <= raw.length) {
+    let bar = raw.indexOf('|', from);
+    if (bar < 0) bar = raw.length;
+    let s = from;
+    let e = bar;
+    while (s < e && raw.charCodeAt(s) <= 32) s++;
+    while (e > s && raw.charCodeAt(e - 1) <= 32) e--;
+    const word = raw.slice(s, e);
+    if (SSL_FLAGS.has(word.toLowerCase())) return { start: s, end: e, name: word };
+    from = bar + 1;
+  }
+  return undefined;
+}
+
+export const sslRequiredWithoutBinding: Rule = {
+  meta: {
+    id: 'ssl-required-without-binding',
+    defaultSeverity: 'warning',
+    description:
+      'AccessSSL or AccessSSL128 in AccessSSLFlags (set or inherited) on a web site that has neither SecureBindings nor a server certificate (SSLCertHash, own or inherited): every request is refused with 403.4 and the site has no HTTPS endpoint. Reported on the key that sets the flag; a flag on /LM/W3SVC is reported once, naming the sites without SSL that inherit it. AccessFlags carries no SSL flag in IIS 6 (MBSchema.xml, iiscnfg.h), so only AccessSSLFlags is read.',
+    sources: [
+      'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc737338(v=ws.10)',
+      'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524954(v=vs.90)',
+      'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc739755(v=ws.10)',
+      'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525719(v=vs.90)',
+      'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc737788(v=ws.10)',
+    ],
+  },
+  // AccessSSLFlags is one of the model's indexed attributes (keysWith); the sites are read
+  // through the keys above those and as keys of their type (sites()).
+  reads: ['AccessSSLFlags', 'SecureBindings', 'SSLCertHash', 'ServerComment'],
+  check(ctx) {
+    const m = ctx.model;
+    const setters = m.keysWith('AccessSSLFlags');
+    if (setters.length === 0) return;
+    const p = ctx.catalog.property('AccessSSLFlags');
+    if (!p) return;
+    /** Sites whose own key or ROOT sets AccessSSLFlags: what /LM/W3SVC sets does not reach their content. */
+    let overridden: Set<MetabaseKey> | undefined;
+    let service: { key: MetabaseKey; attr: XmlAttribute; raw: string; bits: number } | undefined;
+    for (const key of setters) {
+      if (!key.path.startsWith(WEB_SERVICE_PREFIX) && key.path !== WEB_SERVICE_PATH) continue;
+      if (m.isTemplate(key) || m.byPath.get(key.path) !== key) continue;
+      const attr = findAttr(key.element, 'AccessSSLFlags');
+      if (!attr) continue;
+      const site = m.siteOf(key);
+      if (site && (site === key || (key.parent === site && key.path === `${site.path}/root`))) (overridden ??= new Set()).add(site);
+      const raw = rawValue(m, key, attr);
+      const bits = parseFlags(m.valueOf(key.element, attr), p).value & (ACCESS_SSL | ACCESS_SSL128);
+      if (bits === 0) continue;
+      if (key.path === WEB_SERVICE_PATH) {
+        service = { key, attr, raw, bits };
+        continue;
+      }
+      if (!site || hasSsl(ctx, site)) continue;
+      report(ctx, key, attr, raw, bits, [site]);
+    }
+    if (service) {
+      const bare = m.sites().filter((site) => !overridden?.has(site) && !m.isTemplate(site) && !hasSsl(ctx, site));
+      if (bare.length > 0) report(ctx, service.key, service.attr, service.raw, service.bits, bare);
+    }
+  },
+};
+
+function report(ctx: RuleContext, key: MetabaseKey, attr: XmlAttribute, raw: string, bits: number, sites: MetabaseKey[]): void {
+  const span = flagSpan(raw);
+  const flag = span?.name ?? `AccessSSLFlags="${raw.trim()}"`;
+  // AccessSSL alone is documented to give 403.4; which of 403.4 and 403.5 a plain HTTP request to
+  // content that requires only 128-bit SSL gets is not.
+  const status = bits & ACCESS_SSL ? '403.4 (SSL required)' : '403.4 or 403.5 (SSL, 128-bit SSL required)';
+  const labels = listSome(sites.map((s) => siteLabel(ctx, s)));
+  const one = sites.length === 1;
+  const message =
+    key.path === WEB_SERVICE_PATH
+      ? `${flag} on /LM/W3SVC makes every site that inherits it require HTTPS, but ${one ? `site ${labels} has` : `${sites.length} sites have`} no SecureBindings and no server certificate (SSLCertHash)${one ? '' : `: ${labels}`}. Every request to ${one ? 'it' : 'them'} is refused with ${status}, and there is no HTTPS endpoint to go to instead. Give ${one ? 'that site' : 'those sites'} an SSL binding and a certificate, set AccessSSLFlags on ${one ? 'it' : 'them'}, or remove ${flag} here.`
+      : `${flag} makes this content require HTTPS, but site ${labels} has no SecureBindings and no server certificate (SSLCertHash). Every request here is refused with ${status}, and the site has no HTTPS endpoint to go to instead. Give the site an SSL binding and a certificate, or remove ${flag}.`;
+  const data = { sites: sites.map((s) => s.location) };
+  if (span) {
+    const base = key.element.start + attr.valueStart;
+    ctx.report({ start: base + span.start, end: base + span.end, key, property: 'AccessSSLFlags', message, data });
+  } else ctx.reportValue(key, attr, message, { data });
+}
+
+export const sslRules: Rule[] = [sslRequiredWithoutBinding];
