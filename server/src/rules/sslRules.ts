@@ -3,6 +3,7 @@
  */
 import { findAttr, WEB_SERVICE_PATH, WEB_SERVICE_PREFIX, type MetabaseKey } from '../model/metabaseModel';
 import { parseFlags } from '../model/typedValues';
+import { decodeXmlValue } from '../parser/scanner';
 import type { XmlAttribute } from '../parser/xmlTypes';
 import { listSome, rawValue } from './ruleHelpers';
 import type { Rule, RuleContext } from './ruleTypes';
@@ -71,40 +72,58 @@ export const sslRequiredWithoutBinding: Rule = {
     if (setters.length === 0) return;
     const p = ctx.catalog.property('AccessSSLFlags');
     if (!p) return;
+    // Per check: the site of each parent key, and each site's SSL and name (a site has several setters).
+    const siteOfParent = new Map<MetabaseKey | null, MetabaseKey | undefined>();
+    const sites = new Map<MetabaseKey, { ssl: boolean; label?: string }>();
+    const siteFacts = (site: MetabaseKey): { ssl: boolean; label?: string } => {
+      let facts = sites.get(site);
+      if (!facts) sites.set(site, (facts = { ssl: hasSsl(ctx, site) }));
+      return facts;
+    };
+    const label = (site: MetabaseKey): string => {
+      const facts = siteFacts(site);
+      return (facts.label ??= siteLabel(ctx, site));
+    };
     /** Sites whose own key or ROOT sets AccessSSLFlags: what /LM/W3SVC sets does not reach their content. */
     let overridden: Set<MetabaseKey> | undefined;
     let service: { key: MetabaseKey; attr: XmlAttribute; raw: string; bits: number } | undefined;
     for (const key of setters) {
-      if (!key.path.startsWith(WEB_SERVICE_PREFIX) && key.path !== WEB_SERVICE_PATH) continue;
-      if (m.isTemplate(key) || m.byPath.get(key.path) !== key) continue;
+      if (key.path !== WEB_SERVICE_PATH && (!key.path.startsWith(WEB_SERVICE_PREFIX) || m.isTemplate(key))) continue;
+      if (m.byPath.get(key.path) !== key) continue;
       const attr = findAttr(key.element, 'AccessSSLFlags');
       if (!attr) continue;
-      const site = m.siteOf(key);
+      let site: MetabaseKey | undefined;
+      if (m.isSite(key)) site = key;
+      else if (key.path !== WEB_SERVICE_PATH) {
+        if (siteOfParent.has(key.parent)) site = siteOfParent.get(key.parent);
+        else siteOfParent.set(key.parent, (site = key.parent ? m.siteOf(key.parent) : undefined));
+      }
       if (site && (site === key || (key.parent === site && key.path === `${site.path}/root`))) (overridden ??= new Set()).add(site);
       const raw = rawValue(m, key, attr);
-      const bits = parseFlags(m.valueOf(key.element, attr), p).value & (ACCESS_SSL | ACCESS_SSL128);
+      const bits = parseFlags(decodeXmlValue(raw), p).value & (ACCESS_SSL | ACCESS_SSL128);
       if (bits === 0) continue;
       if (key.path === WEB_SERVICE_PATH) {
         service = { key, attr, raw, bits };
         continue;
       }
-      if (!site || hasSsl(ctx, site)) continue;
-      report(ctx, key, attr, raw, bits, [site]);
+      if (!site) continue;
+      const facts = siteFacts(site);
+      if (!facts.ssl) report(ctx, key, attr, raw, bits, [site], [label(site)]);
     }
     if (service) {
-      const bare = m.sites().filter((site) => !overridden?.has(site) && !m.isTemplate(site) && !hasSsl(ctx, site));
-      if (bare.length > 0) report(ctx, service.key, service.attr, service.raw, service.bits, bare);
+      const bare = m.sites().filter((site) => !overridden?.has(site) && !siteFacts(site).ssl);
+      if (bare.length > 0) report(ctx, service.key, service.attr, service.raw, service.bits, bare, bare.map(label));
     }
   },
 };
 
-function report(ctx: RuleContext, key: MetabaseKey, attr: XmlAttribute, raw: string, bits: number, sites: MetabaseKey[]): void {
+function report(ctx: RuleContext, key: MetabaseKey, attr: XmlAttribute, raw: string, bits: number, sites: MetabaseKey[], names: string[]): void {
   const span = flagSpan(raw);
   const flag = span?.name ?? `AccessSSLFlags="${raw.trim()}"`;
   // AccessSSL alone is documented to give 403.4; which of 403.4 and 403.5 a plain HTTP request to
   // content that requires only 128-bit SSL gets is not.
   const status = bits & ACCESS_SSL ? '403.4 (SSL required)' : '403.4 or 403.5 (SSL, 128-bit SSL required)';
-  const labels = listSome(sites.map((s) => siteLabel(ctx, s)));
+  const labels = listSome(names);
   const one = sites.length === 1;
   const message =
     key.path === WEB_SERVICE_PATH
