@@ -103,6 +103,15 @@ const CASES: Record<string, Expectation[]> = {
     ['clear-text-secret', 'WAMUserPass="Summer2006!"'],
   ],
   '32-ssl-required-no-binding': [['ssl-required-without-binding', 'AccessSSLFlags="AccessSSL | AccessSSL128"']],
+  '33-compression-dll-backslashes': [['path-missing-backslash', 'HcCompressionDll="%windir%system32inetsrvgzip.dll"']],
+  '33b-hand-installed-extensions': [
+    ['path-not-absolute', '1,php5isapi.dll,1,PHP5'],
+    ['path-forward-slashes', '.php,C:/php/php5isapi.dll'],
+    // The consequence the relative entry has: the .php map falls under "0,*.dll".
+    ['web-service-extension-prohibited', '.php,C:/php/php5isapi.dll'],
+    ['path-missing-backslash', 'Path="D:Sites\\Downloads"'],
+    ['path-variable-not-expanded', 'FilterPath="%ProgramFiles%'],
+  ],
 };
 
 function lineOf(text: string, needle: string, nth = 1): number {
