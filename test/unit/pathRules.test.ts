@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import type { TextEdit } from 'vscode-languageserver-types';
 import { diagnosticsOf, expectedDiagnostic, findSharedDir, fixturesDir, metabase, parse, positionOf, repoRoot, service } from '../helpers';
 
 const RULES = ['path-missing-backslash', 'path-variable-not-expanded', 'path-not-absolute', 'path-forward-slashes'];
@@ -100,7 +101,7 @@ describe('path rules', () => {
     assert.match(String(d.message), /^The \.pl script map's program "perl\.exe" is not a full path, .*IIS cannot start the program for \.pl\./);
   });
 
-  test('FilterPath with forward slashes: a warning on the path', () => {
+  test('FilterPath with forward slashes: a warning with a fix that writes backslashes, after which the file validates clean', () => {
     const text = metabase(`<IIsFilter	Location ="/LM/W3SVC/Filters/URLSCAN"
 		FilterDescription="UrlScan ISAPI Filter"
 		FilterPath="C:/WINDOWS/system32/inetsrv/urlscan/urlscan.dll"
@@ -112,9 +113,23 @@ describe('path rules', () => {
         'FilterPath "C:/WINDOWS/system32/inetsrv/urlscan/urlscan.dll" uses forward slashes. IIS loads this DLL with LoadLibrary, whose documentation asks for backslashes (\\) in paths, not forward slashes. Write the path with backslashes.',
         'warning', data),
     ]);
+    const fixed = applyFix(text, 'path-forward-slashes', 'Write the path with backslashes: C:\\WINDOWS\\system32\\inetsrv\\urlscan\\urlscan.dll');
+    assert.equal(fixed, text.replace('C:/WINDOWS/system32/inetsrv/urlscan/urlscan.dll', 'C:\\WINDOWS\\system32\\inetsrv\\urlscan\\urlscan.dll'));
+    assert.deepEqual(diagnosticsOf(fixed), diagnosticsOf(text).filter((d) => d.code !== 'path-forward-slashes'));
   });
 
-  test('a value with a character reference: reported on the whole value', () => {
+  test('ScriptMaps with forward slashes: the fix changes that DLL path and nothing else of the list', () => {
+    const text = metabase(`<IIsWebVirtualDir	Location ="/LM/W3SVC/1/ROOT"
+		ScriptMaps=".asp,C:\\WINDOWS\\system32\\inetsrv\\asp.dll,5,GET,HEAD,POST,TRACE
+			.php,C:/php/php5isapi.dll,5,GET,HEAD,POST"
+	>
+</IIsWebVirtualDir>`);
+    const fixed = applyFix(text, 'path-forward-slashes', 'Write the path with backslashes: C:\\php\\php5isapi.dll');
+    assert.equal(fixed, text.replace('C:/php/php5isapi.dll', 'C:\\php\\php5isapi.dll'));
+    assert.deepEqual(pathDiagnostics(fixed), []);
+  });
+
+  test('a value with a character reference: reported on the whole value, no fix offered', () => {
     const text = metabase(`<IIsFilter	Location ="/LM/W3SVC/Filters/RnD"
 		FilterPath="D:/R&amp;D/filter.dll"
 	>
@@ -124,6 +139,7 @@ describe('path rules', () => {
     const [d] = ls.doValidation(doc).filter((x) => x.code === 'path-forward-slashes');
     assert.deepEqual(d.range, { start: positionOf(text, 'D:/R&amp;D'), end: positionOf(text, 'filter.dll', 'filter.dll'.length) });
     assert.equal((d.data as { path: string }).path, 'D:/R&D/filter.dll');
+    assert.deepEqual(ls.doCodeActions(doc, d.range, [d]), []);
   });
 
   test('Path: a UNC share or a drive root is fine; a folder without drive is relative; "D:Sites" lost its backslash; forward slashes are not reported (not a DLL)', () => {
@@ -181,6 +197,20 @@ describe('path rules', () => {
     assert.deepEqual(pathDiagnostics(text), []);
   });
 });
+
+function applyFix(text: string, code: string, title: string): string {
+  const ls = service();
+  const doc = parse(text, ls);
+  const d = ls.doValidation(doc).find((x) => x.code === code);
+  assert.ok(d, `no ${code}`);
+  const actions = ls.doCodeActions(doc, d.range, [d]);
+  const action = actions.find((a) => a.title === title);
+  assert.ok(action, `no action "${title}"; got ${actions.map((a) => a.title).join(' | ')}`);
+  const edits = (action.edit!.changes![doc.uri] as TextEdit[]).map((e) => ({ s: doc.offsetAt(e.range.start), e: doc.offsetAt(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.s) + e.t + out.slice(e.e);
+  return out;
+}
 
 describe('path rules on real files and fixtures', () => {
   /** The files that really have such a path: rule and 1-based line of each finding. */
