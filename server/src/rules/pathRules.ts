@@ -220,19 +220,18 @@ interface Found {
 }
 
 /** Per parsed ScriptMaps list (shared by every key with the same text): its problems. */
-const scriptMapProblems = new WeakMap<ScriptMap[], Found[]>();
+const scriptMapProblems = new WeakMap<ScriptMap[], { expands: boolean; found: Found[] }>();
 
 function scriptMapsFound(maps: ScriptMap[], spec: PathProperty, expands: boolean): Found[] {
-  let found = scriptMapProblems.get(maps);
-  if (!found) {
-    found = [];
-    for (const s of maps) {
-      const ref = fieldPath(s.entry, { extension: s.extension });
-      if (!ref) continue;
-      for (const problem of problemsOf(ref, spec, expands)) found.push({ ref, problem });
-    }
-    scriptMapProblems.set(maps, found);
+  const memo = scriptMapProblems.get(maps);
+  if (memo && memo.expands === expands) return memo.found;
+  const found: Found[] = [];
+  for (const s of maps) {
+    const ref = fieldPath(s.entry, { extension: s.extension });
+    if (!ref) continue;
+    for (const problem of problemsOf(ref, spec, expands)) found.push({ ref, problem });
   }
+  scriptMapProblems.set(maps, { expands, found });
   return found;
 }
 
