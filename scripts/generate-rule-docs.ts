@@ -17,6 +17,9 @@ function md(s: string): string {
 }
 
 function source(s: string): string {
+  // "https://... (what the page says)": the address linked, the note after it.
+  const noted = /^(https?:\/\/\S+) \((.+)\)$/.exec(s);
+  if (noted) return `<${noted[1]}> (${md(noted[2])})`;
   if (/^https?:\/\//.test(s)) return `<${s}>`;
   if (s.startsWith('misconfigs.md')) return `${MISCONFIGS}${s.slice('misconfigs.md'.length)} (the project's collection of real misconfigurations)`;
   if (s.startsWith('process-rules.md')) return `shared/facts/${s}`;

@@ -1,6 +1,6 @@
 /**
- * One realistic metabase per case of shared/cases/misconfigs.md (test/fixtures/misconfigs, in
- * IIS's own layout). Each must report exactly the expected findings (hints aside), on the line
+ * One realistic metabase per case of shared/cases/misconfigs.md and of issue 13
+ * (test/fixtures/misconfigs, in IIS's own layout). Each must report exactly the expected findings (hints aside), on the line
  * that shows the problem; the healthy variant must report nothing at all.
  */
 import assert from 'node:assert/strict';
@@ -101,6 +101,16 @@ const CASES: Record<string, Expectation[]> = {
   '31-clear-text-password': [
     ['custom-identity-iis-wpg', 'AppPoolIdentityType="3"'],
     ['clear-text-secret', 'WAMUserPass="Summer2006!"'],
+  ],
+  '32-ssl-required-no-binding': [['ssl-required-without-binding', 'AccessSSLFlags="AccessSSL | AccessSSL128"']],
+  '33-compression-dll-backslashes': [['path-missing-backslash', 'HcCompressionDll="%windir%system32inetsrvgzip.dll"']],
+  '33b-hand-installed-extensions': [
+    ['path-not-absolute', '1,php5isapi.dll,1,PHP5'],
+    ['path-forward-slashes', '.php,C:/php/php5isapi.dll'],
+    // The consequence the relative entry has: the .php map falls under "0,*.dll".
+    ['web-service-extension-prohibited', '.php,C:/php/php5isapi.dll'],
+    ['path-missing-backslash', 'Path="D:Sites\\Downloads"'],
+    ['path-variable-not-expanded', 'FilterPath="%ProgramFiles%'],
   ],
 };
 

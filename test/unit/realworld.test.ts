@@ -18,13 +18,18 @@ function skipUnless(name: string): { skip: string | false } {
 }
 
 describe('well-formed real files: no errors', () => {
-  test('modSIC complete export (981 lines)', () => {
-    assert.deepEqual(findings('modsic-oval-iis6-a-metabase.xml').filter(([, sev]) => sev === 'error' || sev === 'warning'), []);
+  // Both modSIC files really require SSL on /LM/W3SVC/1/ROOT (AccessSSLFlags="AccessSSL") of a site
+  // with neither SecureBindings nor SSLCertHash: that warning is deserved.
+  test('modSIC complete export (981 lines): only the SSL requirement without an SSL binding', () => {
+    assert.deepEqual(findings('modsic-oval-iis6-a-metabase.xml').filter(([, sev]) => sev === 'error' || sev === 'warning'), [
+      [779, 'warning', 'ssl-required-without-binding'],
+    ]);
   });
 
-  test('modSIC export with a damaged <Custom>: exactly that one warning', () => {
+  test('modSIC export with a damaged <Custom>: that warning, and the SSL one', () => {
     assert.deepEqual(findings('modsic-oval-iis6-a-metabase-incomplete-custom.xml').filter(([, sev]) => sev !== 'hint' && sev !== 'information'), [
       [746, 'warning', 'invalid-custom-property'],
+      [777, 'warning', 'ssl-required-without-binding'],
     ]);
   });
 

@@ -146,6 +146,16 @@ const FIXERS: Record<string, Fixer> = {
   'history-files-low': (f) => (f.key && f.attr ? action(f, 'Keep 10 history files', [setValue(f.key, f.attr, '10')], true) : []),
   'clear-text-secret': (f) => removeAction(f, 'from the file (set the password with IIS Manager)'),
   'contradicting-settings': (f) => removeAction(f),
+  'path-forward-slashes': (f) => {
+    // The diagnostic covers the path's text exactly (data.fixed is only sent then); a stale one is left alone.
+    const path = f.data.path;
+    const fixed = f.data.fixed;
+    if (typeof path !== 'string' || typeof fixed !== 'string') return [];
+    const start = f.doc.offsetAt(f.diagnostic.range.start);
+    const end = f.doc.offsetAt(f.diagnostic.range.end);
+    if (f.doc.source.slice(start, end) !== path) return [];
+    return action(f, `Write the path with backslashes: ${fixed}`, [{ start, end, newText: fixed }], true);
+  },
 };
 
 /** Locate the key and the attribute a diagnostic is about. */

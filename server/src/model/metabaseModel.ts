@@ -72,7 +72,7 @@ export class MetabaseKey {
 export type IsolationMode = 'worker' | 'iis5' | 'unset';
 
 /** Attributes the model indexes (rules that look for "every key that sets X" use them). */
-export const INDEXED_ATTRIBUTES = ['AppRoot', 'AppPoolId', 'ScriptMaps', 'ServerBindings', 'SecureBindings', 'AnonymousPasswordSync'] as const;
+export const INDEXED_ATTRIBUTES = ['AppRoot', 'AppPoolId', 'ScriptMaps', 'ServerBindings', 'SecureBindings', 'AnonymousPasswordSync', 'AccessSSLFlags'] as const;
 export type IndexedAttribute = (typeof INDEXED_ATTRIBUTES)[number];
 
 /** What an application inherits, as the rules need it. */
