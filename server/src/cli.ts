@@ -17,6 +17,7 @@ import type * as Sarif from 'sarif';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { getMetabaseLanguageService, type MetabaseLanguageService } from './languageService';
 import { describe, descriptionText, suggestNames } from './features/describe';
+import { adsutilScript, diffText } from './features/diffOutput';
 import { processModelText } from './process/processModel';
 import { allRules } from './rules/registry';
 import type { SeveritySetting } from './rules/ruleTypes';
@@ -98,6 +99,23 @@ Options:
     options: { format: { type: 'string' }, help: HELP },
     run: (v, p, io) => describeCommand(v, p, io),
   },
+  diff: {
+    usage: `Usage: iis6-metabase diff OLD NEW [options]
+Tells what changed between two metabases (a History copy and the current file, two exports),
+compared as IIS reads them: keys by Location, values by their meaning; order, indentation, line
+endings and whitespace do not count. Passwords (SECURE properties) are never printed.
+
+Options:
+  --format text|json|adsutil   output (default text); adsutil: a .cmd script that applies the
+                               changes to a running server with adsutil.vbs
+  --schema FILE                your server's MBSchema.xml
+  -h, --help                   this help
+
+Exit status: 0 when the files configure IIS the same way, 1 when they differ, 2 for a usage error
+or an unreadable file.`,
+    options: { format: { type: 'string' }, schema: { type: 'string' }, help: HELP },
+    run: (v, p, io) => diffCommand(v, p, io),
+  },
   rules: {
     usage: `Usage: iis6-metabase rules
 Lists the rules: id, default severity, what each finds.
@@ -113,6 +131,7 @@ const USAGE = `Usage:
   iis6-metabase lint FILE... [--format text|json|sarif] [--rule ID=SEVERITY]... [--schema MBSchema.xml] [--max-warnings N]
   iis6-metabase processes FILE [--format text|json] [--mode worker|iis5] [--schema MBSchema.xml]
   iis6-metabase describe NAME [--format text|json]
+  iis6-metabase diff OLD NEW [--format text|json|adsutil] [--schema MBSchema.xml]
   iis6-metabase rules
   iis6-metabase --version
 iis6-metabase COMMAND --help tells more about a command.`;
@@ -356,6 +375,37 @@ async function processesCommand(values: Record<string, unknown>, files: string[]
     io.out(processModelText(pm));
   }
   return 0;
+}
+
+async function diffCommand(values: Values, files: string[], io: CliIo): Promise<number> {
+  const usage = COMMANDS.diff.usage;
+  const format = formatOf(values, ['text', 'json', 'adsutil'], usage);
+  if (files.length !== 2) throw new UsageError('diff needs two files: OLD NEW', usage);
+  const [oldFile, newFile] = files as [string, string];
+  const ls = await makeService({}, values.schema as string | undefined);
+  const oldDoc = ls.parse(pathToFileURL(path.resolve(oldFile)).href, 1, readText(oldFile));
+  const newDoc = ls.parse(pathToFileURL(path.resolve(newFile)).href, 1, readText(newFile));
+  const diff = ls.diffDocuments(oldDoc, newDoc);
+  if (format === 'json') {
+    io.out(
+      JSON.stringify(
+        {
+          old: oldFile,
+          new: newFile,
+          changes: diff.changes.map((c) => ({ kind: c.kind, location: c.location, keyType: c.keyType, property: c.property, old: c.old, new: c.new, secure: c.secure, line: c.line })),
+          effects: diff.effects,
+          newErrors: diff.newErrors,
+        },
+        null,
+        2,
+      ),
+    );
+  } else if (format === 'adsutil') {
+    io.out(adsutilScript(diff, { oldName: oldFile, newName: newFile }));
+  } else {
+    io.out(diffText(diff, oldFile, newFile));
+  }
+  return diff.changes.length > 0 ? 1 : 0;
 }
 
 function readStdin(): Promise<Uint8Array> {

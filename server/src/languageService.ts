@@ -19,6 +19,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import { doCodeActions } from './features/codeActions';
+import { diffDocuments, type MetabaseDiff } from './features/diff';
 import { doComplete } from './features/completion';
 import { doHover } from './features/hover';
 import { doRename, findDefinition, findDocumentSymbols, findReferences, getCodeLenses, getFoldingRanges, prepareRename, type SymbolsResult } from './features/navigation';
@@ -63,6 +64,8 @@ export interface MetabaseLanguageService {
   getCodeLenses(doc: MetabaseDocument): CodeLens[];
   getTopology(doc: MetabaseDocument): Topology;
   getProcessModel(doc: MetabaseDocument, mode?: ConcreteMode): ProcessModel;
+  /** What changed from `oldDoc` to `newDoc`, compared as IIS reads them (features/diff.ts). */
+  diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument): MetabaseDiff;
 }
 
 export function getMetabaseLanguageService(initial: LanguageSettings = {}): MetabaseLanguageService {
@@ -100,5 +103,7 @@ export function getMetabaseLanguageService(initial: LanguageSettings = {}): Meta
     getCodeLenses: (doc) => getCodeLenses(doc),
     getTopology: (doc) => getTopology(doc),
     getProcessModel: (doc, mode) => computeProcessModel(doc.model, mode),
+    // Every error counts when telling which ones are new (not only the first maxDiagnostics).
+    diffDocuments: (oldDoc, newDoc) => diffDocuments(oldDoc, newDoc, (doc) => validate(doc, { ...settings, maxDiagnostics: Number.MAX_SAFE_INTEGER }).diagnostics),
   };
 }
