@@ -70,12 +70,33 @@ export interface MetabaseDiff {
 
 interface PropertyValue {
   name: string;
-  /** What equality means (see the top of this file). */
-  canonical: string;
-  shown: DiffValue;
+  /** The value as written (entities decoded). */
+  raw: string;
+  def: PropertyData | undefined;
   secure: boolean;
   offset: number;
-  setValues: string[] | undefined;
+  /** A <Custom> property: how it is declared, and whether it holds a list. */
+  custom?: { declared: string; list: boolean };
+}
+
+/** What equality means (see the top of this file); worked out only for values whose text differs. */
+function canonical(p: PropertyValue): string {
+  if (!p.custom) return canonicalOf(p.raw, p.def);
+  const value = p.custom.list ? multiszEntries(p.raw).map((e) => e.text).join('\n') : p.raw.replace(/\r\n?/g, '\n');
+  return `${p.custom.declared}|${value}`;
+}
+
+/** The same meaning: equal text is (nearly always) the cheap answer. */
+function sameValue(a: PropertyValue, b: PropertyValue): boolean {
+  if (a.raw === b.raw && a.def === b.def && a.custom?.declared === b.custom?.declared) return true;
+  return canonical(a) === canonical(b);
+}
+
+/** A value as the change shows it. */
+function shownOf(p: PropertyValue): DiffValue {
+  if (p.secure) return null;
+  const list = p.custom ? p.custom.list : isList(p.def);
+  return list ? multiszEntries(p.raw).map((e) => e.text) : p.raw;
 }
 
 /** A value as adsutil.vbs SET takes it (undefined for a secure one). */
@@ -136,10 +157,7 @@ function propertiesOf(model: MetabaseModel, key: MetabaseKey): Map<string, Prope
   const out = new Map<string, PropertyValue>();
   for (const entry of model.propertyEntries(key)) {
     const def = entry.prop;
-    const raw = entry.value;
-    const secure = def?.secure ?? false;
-    const shown: DiffValue = secure ? null : isList(def) ? multiszEntries(raw).map((e) => e.text) : raw;
-    out.set(entry.name, { name: entry.name, canonical: canonicalOf(raw, def), shown, secure, offset: key.element.start + entry.attr.nameStart, setValues: setValuesOf(raw, def) });
+    out.set(entry.name, { name: entry.name, raw: entry.value, def, secure: def?.secure ?? false, offset: key.element.start + entry.attr.nameStart });
   }
   // <Custom> properties, by their Name (or ID): what counts is their value and how it is declared.
   for (const c of model.customs(key)) {
@@ -150,15 +168,15 @@ function propertiesOf(model: MetabaseModel, key: MetabaseKey): Map<string, Prope
       return a ? model.valueOf(c.element, a) : '';
     };
     const secure = /\bSECURE\b/i.test(get('Attributes'));
-    const value = get('Value');
     const declared = `${get('Type')}|${get('UserType')}|${get('Attributes')}|${get('ID')}`;
     const list = /^\s*MULTISZ\s*$/i.test(get('Type'));
-    const entries = list ? multiszEntries(value).map((e) => e.text) : undefined;
-    const canonical = entries ? entries.join('\n') : value.replace(/\r\n?/g, '\n');
-    out.set(`Custom ${name}`, { name: `Custom ${name}`, canonical: `${declared}|${canonical}`, shown: secure ? null : (entries ?? value), secure, offset: c.element.start, setValues: undefined });
+    out.set(`Custom ${name}`, { name: `Custom ${name}`, raw: get('Value'), def: undefined, secure, offset: c.element.start, custom: { declared, list } });
   }
   return out;
 }
+
+/** A property set (added or changed, not secure): its value as adsutil.vbs SET takes it. */
+const setValuesFor = (p: PropertyValue): string[] | undefined => (p.custom || p.secure ? undefined : setValuesOf(p.raw, p.def));
 
 /** Keys by normalised path (the first one of a path, as the rules count duplicates apart). */
 function keysByPath(model: MetabaseModel): Map<string, MetabaseKey> {
@@ -188,7 +206,7 @@ export function diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument
     if (!before) {
       changes.push({ kind: 'key-added', location: key.location, keyType: key.keyType, property: null, old: null, new: null, secure: false, line: lineNew(key.element.start), oldOffset: null, newOffset: key.element.start });
       for (const p of props.values()) {
-        changes.push({ kind: 'property-added', location: key.location, keyType: key.keyType, property: p.name, old: null, new: p.shown, secure: p.secure, line: lineNew(p.offset), oldOffset: null, newOffset: p.offset, setValues: p.setValues });
+        changes.push({ kind: 'property-added', location: key.location, keyType: key.keyType, property: p.name, old: null, new: shownOf(p), secure: p.secure, line: lineNew(p.offset), oldOffset: null, newOffset: p.offset, setValues: setValuesFor(p) });
       }
       continue;
     }
@@ -199,15 +217,15 @@ export function diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument
     for (const p of props.values()) {
       const o = oldProps.get(p.name);
       if (!o) {
-        changes.push({ kind: 'property-added', location: key.location, keyType: key.keyType, property: p.name, old: null, new: p.shown, secure: p.secure, line: lineNew(p.offset), oldOffset: null, newOffset: p.offset, setValues: p.setValues });
-      } else if (o.canonical !== p.canonical) {
+        changes.push({ kind: 'property-added', location: key.location, keyType: key.keyType, property: p.name, old: null, new: shownOf(p), secure: p.secure, line: lineNew(p.offset), oldOffset: null, newOffset: p.offset, setValues: setValuesFor(p) });
+      } else if (!sameValue(o, p)) {
         const secure = p.secure || o.secure;
-        changes.push({ kind: 'property-changed', location: key.location, keyType: key.keyType, property: p.name, old: secure ? null : o.shown, new: secure ? null : p.shown, secure, line: lineNew(p.offset), oldOffset: o.offset, newOffset: p.offset, setValues: secure ? undefined : p.setValues });
+        changes.push({ kind: 'property-changed', location: key.location, keyType: key.keyType, property: p.name, old: secure ? null : shownOf(o), new: secure ? null : shownOf(p), secure, line: lineNew(p.offset), oldOffset: o.offset, newOffset: p.offset, setValues: secure ? undefined : setValuesFor(p) });
       }
     }
     for (const o of oldProps.values()) {
       if (props.has(o.name)) continue;
-      removed.push({ kind: 'property-removed', location: key.location, keyType: key.keyType, property: o.name, old: o.shown, new: null, secure: o.secure, line: lineOld(o.offset), oldOffset: o.offset, newOffset: key.element.start });
+      removed.push({ kind: 'property-removed', location: key.location, keyType: key.keyType, property: o.name, old: shownOf(o), new: null, secure: o.secure, line: lineOld(o.offset), oldOffset: o.offset, newOffset: key.element.start });
     }
   }
   for (const [path, key] of oldKeys) {
@@ -243,7 +261,8 @@ function effectsOf(oldModel: MetabaseModel, newModel: MetabaseModel): string[] {
   }
   const apps = (pm: ProcessModel, m: string): Map<string, ApplicationEntry> => new Map(pm.applications.filter((a) => a.mode === m).map((a) => [normalizePath(a.location), a]));
   const oldApps = apps(before, oldMode);
-  for (const [path, a] of apps(after, mode)) {
+  const newApps = apps(after, mode);
+  for (const [path, a] of newApps) {
     const o = oldApps.get(path);
     const where = (x: ApplicationEntry): string => (x.pool ? `pool ${x.pool}` : x.image ? `${x.image} (${x.hosting})` : 'nothing');
     if (!o) {
@@ -255,7 +274,7 @@ function effectsOf(oldModel: MetabaseModel, newModel: MetabaseModel): string[] {
     else if ((o.pool ?? '').toLowerCase() !== (a.pool ?? '').toLowerCase() && o.pool && a.pool) out.push(`${a.location} moves from ${o.pool} to ${a.pool}`);
     else if (o.image !== a.image || o.hosting !== a.hosting) out.push(`${a.location} moves from ${where(o)} to ${where(a)}`);
   }
-  for (const [path, o] of oldApps) if (!apps(after, mode).has(path) && newModel.keyAt(path)) out.push(`${o.location} is no longer an application`);
+  for (const [path, o] of oldApps) if (!newApps.has(path) && newModel.keyAt(path)) out.push(`${o.location} is no longer an application`);
   return out;
 }
 
