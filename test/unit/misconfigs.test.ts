@@ -161,6 +161,8 @@ const SEVERITIES: Record<string, Array<[code: string, lineContaining: string, nt
     ['ignored-in-iis5-mode', '<IIsApplicationPools', 1, 'information'],
     ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/DefaultAppPool"', 1, 'information'],
   ],
+  // An IIS 5.0 value someone chose, kept in worker process isolation mode.
+  '35-appisolated-worker-mode': [['appisolated-ignored', 'AppIsolated="1"', 1, 'warning']],
   '38-contradicting-settings': [
     ['contradicting-settings', 'OrphanActionExe=', 1, 'warning'],
     ['contradicting-settings', 'RapidFailProtectionMaxCrashes="10"', 1, 'warning'],
