@@ -26,6 +26,30 @@ function source(s: string): string {
   return s;
 }
 
+/**
+ * What each default severity means. Rules pick theirs by these principles, and a rule that tells
+ * apart what setup writes from what someone chose gives the two different severities.
+ */
+export const SEVERITY_PRINCIPLES: readonly string[] = [
+  '## Severities',
+  '',
+  '- **error**: IIS refuses the setting or the file, or requests fail because of it: XML that is not',
+  '  well-formed, a value IIS cannot read, a pool that does not exist, two sites on one binding.',
+  '- **warning**: IIS accepts the setting, but it does not do what it says or it puts the server at risk.',
+  '  **A setting someone wrote that IIS silently ignores is a warning**: whoever wrote it expects an',
+  '  effect that will not happen. Examples: a pool that applications are assigned to, or with settings',
+  '  of its own, and an `AppPoolId` on a site or application in IIS 5.0 isolation mode; `AppIsolated` 0 or 1',
+  '  in worker process isolation mode; a process-level ASP property on a site; ping times with pinging',
+  '  off; `CPULimit` with CPU monitoring off.',
+  '- **information**: IIS does what the setting says, and the finding is a consequence worth knowing',
+  '  (a pool that never recycles, rapid-fail protection off, directory browsing on) or a reminder of what',
+  '  the file cannot show (membership of IIS_WPG, a Kerberos SPN). A setting without effect is',
+  '  information only where IIS setup wrote it and nobody chose it: in IIS 5.0 isolation mode, the',
+  '  `/LM/W3SVC/AppPools` key, a `DefaultAppPool` with nothing of its own, and `AppPoolId="DefaultAppPool"`',
+  '  on `/LM/W3SVC` and in the site templates.',
+  '- **hint**: tidying up that changes nothing on the server (a pool that no application uses).',
+];
+
 export function renderRuleDocs(): string {
   const lines = [
     '# Rules',
@@ -35,6 +59,8 @@ export function renderRuleDocs(): string {
     'Every rule can be set to `error`, `warning`, `information`, `hint` or `off` with the setting',
     '`iis6Metabase.rules` (`{"<id>": "<severity>"}`) or on the command line with `--rule <id>=<severity>`,',
     'and silenced for one key with `<!-- iis6-metabase-disable-next-line <id> -->` before it.',
+    '',
+    ...SEVERITY_PRINCIPLES,
     '',
     '| Rule | Default | Quick fix | Finds |',
     '|---|---|---|---|',

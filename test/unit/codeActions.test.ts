@@ -78,6 +78,11 @@ describe('quick fixes', () => {
     check(text, 'invalid-value', 'Change to "AccessRead | AccessScript"', text.replace('AccessScipt', 'AccessScript'));
   });
 
+  test('an empty flags value: the schema default flags', () => {
+    const text = IIS_LAYOUT(['AccessFlags="AccessRead"', 'AuthPersistence=""']);
+    check(text, 'invalid-value', 'Set AuthPersistence to AuthPersistSingleRequest (the schema default)', text.replace('AuthPersistence=""', 'AuthPersistence="AuthPersistSingleRequest"'));
+  });
+
   test('set AppRoot to the Location', () => {
     const text = IIS_LAYOUT(['AppIsolated="2"', 'AppRoot="/LM/W3SVC/1/ROOT/Old"']);
     check(text, 'approot-mismatch', 'Set AppRoot to "/LM/W3SVC/1/ROOT"', text.replace('/LM/W3SVC/1/ROOT/Old', '/LM/W3SVC/1/ROOT'));

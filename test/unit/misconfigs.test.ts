@@ -1,7 +1,8 @@
 /**
  * One realistic metabase per case of shared/cases/misconfigs.md and of issue 13
- * (test/fixtures/misconfigs, in IIS's own layout). Each must report exactly the expected findings (hints aside), on the line
- * that shows the problem; the healthy variant must report nothing at all.
+ * (test/fixtures/misconfigs, in IIS's own layout). Each must report exactly the expected findings
+ * (hints aside, unless the case is about one), on the line that shows the problem; the healthy
+ * variant must report nothing at all.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -46,6 +47,12 @@ const CASES: Record<string, Expectation[]> = {
     ['ignored-in-iis5-mode', '<IIsApplicationPools'],
     ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/DefaultAppPool"'],
     ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/AppsPool"'],
+  ],
+  // Issue 13 #4: what IIS setup writes, in IIS 5.0 isolation mode (information, see SEVERITIES).
+  '09b-iis5-mode-stock-pools': [
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"'],
+    ['ignored-in-iis5-mode', '<IIsApplicationPools'],
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/DefaultAppPool"'],
   ],
   '11-no-recycling': [['no-recycling', 'PeriodicRestartTime="0"']],
   '12-queue-length': [['value-out-of-range', 'AppPoolQueueLength="100000"']],
@@ -112,6 +119,54 @@ const CASES: Record<string, Expectation[]> = {
     ['path-missing-backslash', 'Path="D:Sites\\Downloads"'],
     ['path-variable-not-expanded', 'FilterPath="%ProgramFiles%'],
   ],
+  '34-empty-flag-values': [
+    ['invalid-value', '\tConnectionTimeout=""'],
+    ['invalid-value', '\tAuthPersistence=""'],
+  ],
+  '35-appisolated-worker-mode': [['appisolated-ignored', 'AppIsolated="1"']],
+  '36-process-level-ignored': [
+    ['process-level-ignored', 'AspProcessorThreadMax="50"'],
+    ['process-level-ignored', 'AspScriptEngineCacheMax="500"'],
+  ],
+  '37-pinging-disabled': [['pinging-disabled', 'PingingEnabled="FALSE"']],
+  '38-contradicting-settings': [
+    ['contradicting-settings', 'OrphanActionExe='],
+    ['contradicting-settings', 'OrphanActionParams='],
+    ['rapid-fail-disabled', 'RapidFailProtection="FALSE"'],
+    ['contradicting-settings', 'RapidFailProtectionMaxCrashes="10"'],
+  ],
+};
+
+type Severity = 'error' | 'warning' | 'information' | 'hint';
+const SEVERITY_NUMBER: Record<Severity, number> = { error: 1, warning: 2, information: 3, hint: 4 };
+
+/**
+ * Severities where they are the point (issue 13 #4): a setting someone chose whose effect IIS
+ * silently drops is a warning; what IIS setup writes anyway is information.
+ */
+const SEVERITIES: Record<string, Array<[code: string, lineContaining: string, nth: number, severity: Severity]>> = {
+  '09-iis5-mode-pools': [
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 1, 'information'],
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 2, 'warning'],
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 3, 'warning'],
+    ['ignored-in-iis5-mode', 'AppPoolId="AppsPool"', 1, 'warning'],
+    ['ignored-in-iis5-mode', '<IIsApplicationPools', 1, 'information'],
+    // Memory recycling switched on, which IIS 5.0 isolation mode does not do.
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/DefaultAppPool"', 1, 'warning'],
+    // Named by the Apps site.
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/AppsPool"', 1, 'warning'],
+  ],
+  '09b-iis5-mode-stock-pools': [
+    ['ignored-in-iis5-mode', 'AppPoolId="DefaultAppPool"', 1, 'information'],
+    ['ignored-in-iis5-mode', '<IIsApplicationPools', 1, 'information'],
+    ['ignored-in-iis5-mode', 'Location ="/LM/W3SVC/AppPools/DefaultAppPool"', 1, 'information'],
+  ],
+  // An IIS 5.0 value someone chose, kept in worker process isolation mode.
+  '35-appisolated-worker-mode': [['appisolated-ignored', 'AppIsolated="1"', 1, 'warning']],
+  '38-contradicting-settings': [
+    ['contradicting-settings', 'OrphanActionExe=', 1, 'warning'],
+    ['contradicting-settings', 'RapidFailProtectionMaxCrashes="10"', 1, 'warning'],
+  ],
 };
 
 function lineOf(text: string, needle: string, nth = 1): number {
@@ -127,14 +182,39 @@ describe('misconfigurations from shared/cases/misconfigs.md, each in a realistic
   for (const [name, expected] of Object.entries(CASES)) {
     test(name, () => {
       const text = readFileSync(path.join(fixturesDir, 'misconfigs', `${name}.xml`), 'utf8');
+      const hintsWanted = new Set(expected.map(([code]) => code));
       const got = diagnosticsOf(text)
-        .filter((d) => d.severity !== 4)
+        .filter((d) => d.severity !== 4 || hintsWanted.has(String(d.code)))
         .map((d) => [d.code, d.range.start.line]);
       const want = expected.map(([code, needle, nth]) => [code, lineOf(text, needle, nth)]);
       const sort = (a: Array<Array<string | number | undefined>>) => [...a].sort((x, y) => Number(x[1]) - Number(y[1]) || String(x[0]).localeCompare(String(y[0])));
       assert.deepEqual(sort(got), sort(want));
     });
   }
+
+  for (const [name, expected] of Object.entries(SEVERITIES)) {
+    test(`${name}: severities`, () => {
+      const text = readFileSync(path.join(fixturesDir, 'misconfigs', `${name}.xml`), 'utf8');
+      const diagnostics = diagnosticsOf(text);
+      for (const [code, needle, nth, severity] of expected) {
+        const line = lineOf(text, needle, nth);
+        const found = diagnostics.filter((d) => d.code === code && d.range.start.line === line);
+        assert.equal(found.length, 1, `${code} on line ${line + 1}`);
+        assert.equal(found[0].severity, SEVERITY_NUMBER[severity], `${code} on line ${line + 1} ("${needle}" #${nth})`);
+      }
+    });
+  }
+
+  test('an empty flags value is worded for flags, an empty DWORD for a number', () => {
+    const text = readFileSync(path.join(fixturesDir, 'misconfigs', '34-empty-flag-values.xml'), 'utf8');
+    const messages = diagnosticsOf(text).map((d) => String(d.message));
+    const flags = messages.find((m) => m.startsWith('AuthPersistence'))!;
+    const dword = messages.find((m) => m.startsWith('ConnectionTimeout'))!;
+    assert.match(flags, /takes flag names or a number/);
+    assert.match(dword, /takes a number \(DWORD\)/);
+    assert.doesNotMatch(dword, /flag/);
+    for (const m of [flags, dword]) assert.match(m, /inherits/);
+  });
 
   test('the healthy file has not even a hint', () => {
     const text = readFileSync(path.join(fixturesDir, 'misconfigs', '00-healthy.xml'), 'utf8');

@@ -3,8 +3,11 @@
  * isolation mode, AppIsolated only in IIS 5.0 isolation mode; process-level ASP settings only on
  * /LM/W3SVC.
  */
-import { findAttr, parseBool, WEB_SERVICE_PATH, WEB_SERVICE_PREFIX, type MetabaseKey } from '../model/metabaseModel';
-import { effectiveNumber, entryRange } from './ruleHelpers';
+import { installValue } from '../data/installDefaults';
+import { DEFAULT_APP_POOL, findAttr, parseBool, WEB_SERVICE_PATH, WEB_SERVICE_PREFIX, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
+import { parseDword, parseFlags } from '../model/typedValues';
+import type { PropertyData } from '../schema/types';
+import { effectiveNumber, entryRange, listSome } from './ruleHelpers';
 import type { Rule, RuleContext } from './ruleTypes';
 
 const MODES = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc728246(v=ws.10)';
@@ -27,30 +30,125 @@ export const isolationModeUnset: Rule = {
   },
 };
 
+/** The value a property of `p` would have on a pool key that did not set it. */
+function inheritedPoolValue(m: MetabaseModel, container: MetabaseKey | undefined, p: PropertyData): string | undefined {
+  const fromContainer = container ? m.get(container, p.name) : undefined;
+  return fromContainer ?? installValue(p) ?? p.schemaDefault;
+}
+
+/** Do two values of `p` mean the same to IIS (numbers, booleans and flag sets by what they say)? */
+function sameValue(p: PropertyData, a: string, b: string): boolean {
+  if (p.type === 'DWORD') {
+    if (p.flags && p.flags.length > 0) {
+      const x = parseFlags(a, p);
+      const y = parseFlags(b, p);
+      return x.unknown.length === 0 && y.unknown.length === 0 && x.value === y.value;
+    }
+    const x = parseDword(a);
+    return x !== undefined && x === parseDword(b);
+  }
+  if (p.type === 'BOOL') {
+    const x = parseBool(a);
+    return x !== undefined && x === parseBool(b);
+  }
+  return a.trim() === b.trim();
+}
+
+/**
+ * The properties a pool key sets to something other than what it would get anyway (from
+ * /LM/W3SVC/AppPools, or what IIS setup writes, or the schema default): the settings someone chose.
+ */
+function chosenPoolSettings(m: MetabaseModel, pool: MetabaseKey, container: MetabaseKey | undefined): string[] {
+  const out: string[] = [];
+  for (const entry of m.propertyEntries(pool)) {
+    const p = entry.prop;
+    if (!p) continue;
+    const otherwise = inheritedPoolValue(m, container, p);
+    if (otherwise === undefined || !entry.hasValue || !sameValue(p, entry.value, otherwise)) out.push(entry.name);
+  }
+  return out;
+}
+
+/** "a, b, c and 997 more", without reading the Location of every application (runs on every validation). */
+function appList(apps: readonly MetabaseKey[]): string {
+  const shown = apps.slice(0, 3).map((a) => a.location);
+  return apps.length > 3 ? `${shown.join(', ')} and ${apps.length - 3} more` : listSome(shown);
+}
+
+const NO_POOLS = 'That mode has no application pools (IIs5IsolationModeEnabled="TRUE" on /LM/W3SVC)';
+
 export const ignoredInIis5Mode: Rule = {
   meta: {
     id: 'ignored-in-iis5-mode',
-    defaultSeverity: 'information',
-    description: 'Application pools and AppPoolId have no effect in IIS 5.0 isolation mode.',
+    defaultSeverity: 'warning',
+    description:
+      'Application pools and AppPoolId in IIS 5.0 isolation mode, where they do nothing. A warning where someone chose them: an AppPoolId on a site or application, a pool that applications name, a pool with settings of its own. Information for what IIS setup writes: the /LM/W3SVC/AppPools key, a DefaultAppPool with nothing of its own, AppPoolId="DefaultAppPool" on /LM/W3SVC and in the site templates.',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783369(v=ws.10)', MODES, 'misconfigs.md #9'],
   },
+  needs: ['AppPoolId'],
   checkKey(ctx, key) {
     const m = ctx.model;
     if (m.isolationMode() !== 'iis5') return;
-    if (key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') {
-      if (m.propertyEntries(key).length === 0) return;
-      ctx.report({
-        start: key.element.start + 1,
-        end: key.element.startTagEnd,
-        key,
-        message: `These pool settings are ignored: the server runs in IIS 5.0 isolation mode. That mode has no application pools (IIs5IsolationModeEnabled="TRUE" on /LM/W3SVC), so the recycling, health monitoring and identity settings of ${key.location} do nothing. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
+    if (key.keyType === 'IIsApplicationPool' || key.keyType === 'IIsApplicationPools') return;
+    const attr = findAttr(key.element, 'AppPoolId');
+    if (!attr) return;
+    const value = m.valueOf(key.element, attr).trim();
+    // What setup writes: the service-wide default naming DefaultAppPool, and the templates.
+    const stock = (key.path === WEB_SERVICE_PATH && value.toLowerCase() === DEFAULT_APP_POOL.toLowerCase()) || m.isTemplate(key);
+    if (stock) {
+      ctx.reportAttr(key, attr, 'AppPoolId has no effect in IIS 5.0 isolation mode, which has no application pools. AppIsolated decides which process runs each application. IIS setup writes this value; it matters only after a switch to worker process isolation mode.', {
         tags: ['unnecessary'],
+        severity: 'information',
       });
       return;
     }
-    const attr = findAttr(key.element, 'AppPoolId');
-    if (attr) {
-      ctx.reportAttr(key, attr, 'AppPoolId has no effect in IIS 5.0 isolation mode, which has no application pools. AppIsolated decides which process runs the application.', {
+    const what = key.path === WEB_SERVICE_PATH ? 'the applications of this server' : m.isApplication(key) ? 'this application' : m.isSite(key) ? 'the applications of this site' : 'the applications below this key';
+    ctx.reportAttr(key, attr, `AppPoolId has no effect: this server runs in IIS 5.0 isolation mode. ${NO_POOLS}, so ${what} will not run in a worker process of ${value ? `"${value}"` : 'a pool'}. AppIsolated chooses the process instead: Inetinfo.exe (0), a DLLHost.exe of the application's own (1) or the pooled DLLHost.exe (2). To use pools, set IIs5IsolationModeEnabled="FALSE".`, {
+      tags: ['unnecessary'],
+    });
+  },
+  // Pools: whether applications name a pool is document-wide, so this part runs on every
+  // validation; in worker process isolation mode it returns at once.
+  check(ctx) {
+    const m = ctx.model;
+    if (m.isolationMode() !== 'iis5') return;
+    const container = m.keyAt('/LM/W3SVC/AppPools');
+    if (container && container.keyType === 'IIsApplicationPools' && m.propertyEntries(container).length > 0) {
+      ctx.report({
+        start: container.element.start + 1,
+        end: container.element.startTagEnd,
+        key: container,
+        message: `These pool defaults are ignored: the server runs in IIS 5.0 isolation mode. ${NO_POOLS}, so the recycling, health monitoring and identity settings of ${container.location} do nothing. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
+        tags: ['unnecessary'],
+        severity: 'information',
+      });
+    }
+    const byPool = m.applicationsByPool();
+    for (const [id, pool] of m.pools()) {
+      const name = m.poolName(pool);
+      const apps = id === DEFAULT_APP_POOL.toLowerCase() ? [] : (byPool.get(id) ?? []);
+      const chosen = chosenPoolSettings(m, pool, container);
+      const entries = m.propertyEntries(pool).length;
+      if (apps.length === 0 && chosen.length === 0) {
+        if (entries === 0) continue;
+        ctx.report({
+          start: pool.element.start + 1,
+          end: pool.element.startTagEnd,
+          key: pool,
+          message: `These pool settings are ignored: the server runs in IIS 5.0 isolation mode. ${NO_POOLS}, so the recycling, health monitoring and identity settings of ${pool.location} do nothing. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
+          tags: ['unnecessary'],
+          severity: 'information',
+        });
+        continue;
+      }
+      const why: string[] = [];
+      if (apps.length > 0) why.push(`${apps.length === 1 ? 'An application is assigned to it' : `${apps.length} applications are assigned to it`} by AppPoolId (${appList(apps)}), but none runs in it.`);
+      if (chosen.length > 0) why.push(`Its own ${chosen.length === 1 ? 'setting' : 'settings'} ${listSome(chosen)} ${chosen.length === 1 ? 'does' : 'do'} nothing.`);
+      ctx.report({
+        start: pool.element.start + 1,
+        end: pool.element.startTagEnd,
+        key: pool,
+        message: `Pool ${name} is never used: this server runs in IIS 5.0 isolation mode. ${why.join(' ')} ${NO_POOLS}: applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated. To use pools, set IIs5IsolationModeEnabled="FALSE".`,
         tags: ['unnecessary'],
       });
     }
@@ -60,8 +158,8 @@ export const ignoredInIis5Mode: Rule = {
 export const appIsolatedIgnored: Rule = {
   meta: {
     id: 'appisolated-ignored',
-    defaultSeverity: 'hint',
-    description: 'AppIsolated 0 or 1 (in-process, isolated) set in worker process isolation mode, where it decides nothing.',
+    defaultSeverity: 'warning',
+    description: 'AppIsolated 0 or 1 (in-process, isolated) set in worker process isolation mode, where it decides nothing: the application runs in the worker process of its pool. IIS writes 2 on the applications it creates; 0 and 1 are choices someone made (often in IIS 5.0, kept through an upgrade).',
     sources: ['https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525676(v=vs.90)', 'process-rules.md W9', 'misconfigs.md (Doubts)'],
   },
   needs: ['AppIsolated'],
@@ -75,7 +173,7 @@ export const appIsolatedIgnored: Rule = {
     const value = m.valueOf(key.element, attr).trim();
     if (value !== '0' && value !== '1') return;
     const meant = value === '0' ? 'in Inetinfo.exe (Low)' : 'in a DLLHost.exe of its own (High)';
-    ctx.reportAttr(key, attr, `AppIsolated="${value}" decides nothing in worker process isolation mode. It would run this application ${meant} only in IIS 5.0 isolation mode; here it runs in the W3wp.exe of its pool (AppPoolId) whatever this says. To isolate it, give it a pool of its own. IIS keeps the value for a switch back, so there is no need to remove it.`, {
+    ctx.reportAttr(key, attr, `AppIsolated="${value}" decides nothing in worker process isolation mode. It would run this application ${meant} only in IIS 5.0 isolation mode; here it runs in the W3wp.exe of its pool (AppPoolId) whatever this says. ${value === '1' ? 'To isolate it, give it a pool of its own.' : 'No application runs in Inetinfo.exe in this mode.'} If the value came over from IIS 5.0, write 2, the value IIS gives applications in this mode.`, {
       data: { value },
     });
   },

@@ -264,8 +264,8 @@ const INERT: Array<{ switch: string; dependents: string[] }> = [
 export const contradictingSettings: Rule = {
   meta: {
     id: 'contradicting-settings',
-    defaultSeverity: 'information',
-    description: 'Pool settings that another setting of the same pool turns off (ping times with pinging off, rapid-fail limits with protection off...).',
+    defaultSeverity: 'warning',
+    description: 'Pool settings that another setting of the same pool turns off (ping times with pinging off, rapid-fail limits with protection off, orphan actions with orphaning off): the value written there has no effect.',
     sources: [HEALTH, 'https://technet.microsoft.com/en-us/library/cc756892(v=ws.10).aspx'],
   },
   reads: INERT.flatMap((i) => [i.switch, ...i.dependents]),

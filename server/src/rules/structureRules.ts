@@ -9,6 +9,11 @@ import { listAnd } from '../util/words';
 
 const FORMAT = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc785283(v=ws.10)';
 const SCHEMA_PAGE = 'https://learn.microsoft.com/en-us/previous-versions/aa670790(v=vs.71)';
+/** What IIS does with a property it cannot read (an empty DWORD, BOOL or flags value among them). */
+const EMPTY_VALUE = [
+  'http://www.microsoft.com/technet/prodtechnol/WindowsServer2003/Library/IIS/b2ab63b5-52d1-43ba-a370-dac2a8a27b6b.mspx (Best Practices for Maintaining Metabase Integrity: a property that is invalid by the schema is a recoverable error, "cannot read property" goes to the event log and the rest of IIS keeps running; the page does not single out empty values)',
+  'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525644(v=vs.90) (IIS Metabase Properties: incorrectly formatted properties are ignored or behave unexpectedly)',
+];
 const STRUCTURE_PAGE = 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc784572(v=ws.10)';
 
 const IGNORED_MARKUP = new Set(['doctype', 'processing-instruction', 'cdata', 'unexpected-text']);
@@ -175,8 +180,9 @@ export const invalidValue: Rule = {
   meta: {
     id: 'invalid-value',
     defaultSeverity: 'error',
-    description: 'A value of the wrong type: a DWORD that is not a number, a BOOL that is not TRUE/FALSE, an unknown flag name.',
-    sources: [FORMAT, 'misconfigs.md #30'],
+    description:
+      'A value of the wrong type: a DWORD that is not a number, a BOOL that is not TRUE/FALSE, an unknown flag name, or an empty value (`AuthPersistence=""`). IIS logs that it cannot read the property and loads the rest of the metabase without it, so the key inherits the value instead; the message for a flags property says it takes flag names or a number.',
+    sources: [FORMAT, ...EMPTY_VALUE, 'misconfigs.md #30'],
   },
   checkKey(ctx, key) {
     for (const entry of ctx.model.propertyEntries(key)) {
@@ -192,7 +198,10 @@ export const invalidValue: Rule = {
       const data: Record<string, unknown> = { problem: res.problem };
       switch (res.problem) {
         case 'not-a-bool':
-          message = `${attr.name} is a BOOL: write TRUE or FALSE, not ${quoted(raw)}. IIS cannot read this value and logs an error, so the property is lost.`;
+          message =
+            raw.trim() === ''
+              ? `${attr.name} is a BOOL: write TRUE or FALSE, not an empty value. IIS cannot read an empty value: it logs an error and loads the key without ${attr.name}, so the key inherits its parent's value or the default.`
+              : `${attr.name} is a BOOL: write TRUE or FALSE, not ${quoted(raw)}. IIS cannot read this value and logs an error, so the property is lost.`;
           data.replacement = res.suggestion;
           break;
         case 'unknown-flag': {
@@ -206,8 +215,18 @@ export const invalidValue: Rule = {
           data.replacement = '4294967295';
           break;
         default: {
-          message = `${attr.name} is a number (DWORD): ${quoted(raw)} is not a decimal value. IIS cannot read it and logs an error, so the property is lost.`;
-          const fallback = p.schemaDefault !== undefined && parseDword(p.schemaDefault) !== undefined ? p.schemaDefault : undefined;
+          const isFlags = !!(p.flags && p.flags.length > 0);
+          if (raw.trim() === '') {
+            // IIS reads an empty value as a property it cannot read: "cannot read property" in
+            // the event log, the rest of the metabase loads (EMPTY_VALUE sources).
+            message = isFlags
+              ? `${attr.name} takes flag names or a number, and this value is empty. IIS cannot read an empty value: it logs an error and loads the key without ${attr.name}, so the key inherits its parent's value or the default. For no flags at all write 0.`
+              : `${attr.name} takes a number (DWORD), and this value is empty. IIS cannot read an empty value: it logs an error and loads the key without ${attr.name}, so the key inherits its parent's value or the default. Write a decimal number or remove the attribute.`;
+          } else {
+            message = `${attr.name} is a number (DWORD): ${quoted(raw)} is not a decimal value. IIS cannot read it and logs an error, so the property is lost.`;
+          }
+          const def = p.schemaDefault;
+          const fallback = def !== undefined && (parseDword(def) !== undefined || (isFlags && def.trim() !== '' && checkValue(p, def).ok)) ? def : undefined;
           if (fallback !== undefined) data.replacement = fallback;
         }
       }
