@@ -116,3 +116,14 @@ export interface LimitReachedParams {
   total: number;
   setting: string;
 }
+
+/**
+ * Server -> client: a document parsed in slices (a big one) can now be asked about. Until then
+ * the custom requests (topology, process model) answer null for it; a client asks again on this.
+ */
+export const DOCUMENT_READY_NOTIFICATION = 'iis6Metabase/documentReady';
+
+export interface DocumentReadyParams {
+  uri: string;
+  version: number;
+}
