@@ -40,6 +40,12 @@ export class ProcessModelPanel implements vscode.Disposable {
     return p;
   }
 
+  /** The server finished parsing a big document: show its model if the panel is on it. */
+  static documentReady(uri: string): void {
+    const p = ProcessModelPanel.current;
+    if (p && p.uri.toString() === uri) void p.update();
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly client: LanguageClient,
