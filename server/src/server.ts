@@ -37,6 +37,7 @@ const garbage = new GarbageCollector();
 // after many edits) makes a new one and leaves the old one behind.
 setJoinListener((chars) => garbage.drop(chars));
 const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p), () => garbage.quiet());
+handlers.lastPublished = (uri) => validation.lastPublished(uri);
 const settings = new SettingsManager(connection, ls, () => {
   store.reparseAll();
   validation.revalidateAll();

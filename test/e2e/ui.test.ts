@@ -265,7 +265,7 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     const body = webviewContent(page).locator('body');
     await body.getByText('Web garden of 2 W3wp.exe').first().waitFor();
     await body.getByText('ShopPool').first().waitFor();
-    await body.locator('section.process.w3wp').first().waitFor();
+    await body.locator('details.process.w3wp').first().waitFor();
     await screenshot(page, 'ui-05-process-model');
     log('process model preview visible');
   });
@@ -276,9 +276,27 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     await body.locator('#toggle', { hasText: 'Show in IIS 5.0 isolation mode' }).click();
     // The panel re-renders with the Inetinfo.exe / DLLHost.exe boxes of IIS 5.0 isolation mode.
     await body.locator('.mode[data-mode="iis5"]').waitFor();
-    await body.locator('section.process', { hasText: /Inetinfo\.exe|DLLHost\.exe/ }).first().waitFor();
+    await body.locator('details.process', { hasText: /Inetinfo\.exe|DLLHost\.exe/ }).first().waitFor();
     await body.locator('#toggle', { hasText: "Back to the file's mode" }).waitFor();
     await screenshot(page, 'ui-06-process-model-iis5');
     log('IIS 5.0 isolation mode preview visible');
+  });
+  step('the preview's filter keeps the matching groups; an opened group shows its applications', async () => {
+    const page = workbench();
+    const body = webviewContent(page).locator('body');
+    await body.locator('#toggle', { hasText: "Back to the file's mode" }).click();
+    await body.locator('.mode[data-mode="worker"]').waitFor();
+    await body.locator('#filter').fill('legacy');
+    await body.locator('#filter-status', { hasText: '1 of 5 groups match' }).waitFor();
+    const legacy = body.locator('details.process', { hasText: 'LegacyPool' });
+    assert.equal(await body.locator('details.process:not([hidden])').count(), 1);
+    // Its applications come from the extension when the group is (re)opened.
+    await legacy.locator('.body a.app', { hasText: '/LM/W3SVC/21/ROOT' }).waitFor();
+    await legacy.locator('summary').click(); // closes
+    await legacy.locator('summary').click(); // opens again
+    await legacy.locator('.body a.app', { hasText: '/LM/W3SVC/21/ROOT' }).waitFor();
+    await body.locator('#filter').fill('');
+    await body.locator('#filter-status', { hasText: /^5 groups$/ }).waitFor();
+    log('process view filter works');
   });
 });
