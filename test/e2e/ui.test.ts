@@ -281,7 +281,7 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     await screenshot(page, 'ui-06-process-model-iis5');
     log('IIS 5.0 isolation mode preview visible');
   });
-  step('the preview's filter keeps the matching groups; an opened group shows its applications', async () => {
+  step('the preview filter keeps the matching groups; an opened group shows its applications', async () => {
     const page = workbench();
     const body = webviewContent(page).locator('body');
     await body.locator('#toggle', { hasText: "Back to the file's mode" }).click();
