@@ -85,7 +85,8 @@ export function renderGroupBody(g: ProcessViewGroup, filter = ''): string {
   const shown = apps.slice(0, MAX_GROUP_APPS);
   const more = apps.length > shown.length ? `<div class="muted">… and ${plural(apps.length - shown.length, 'more application')}: type in the filter to find one.</div>` : '';
   const list = shown.length > 0 ? `<ul>${shown.map(appItem).join('')}</ul>${more}` : `<div class="muted">${g.applications.length === 0 ? 'no applications: its W3wp.exe starts with the first request, so none runs now' : 'none matches the filter'}</div>`;
-  return `${g.identity ? `<div class="identity">runs as ${escapeHtml(g.identity)}</div>` : ''}${settings}${garden}${where}${list}`;
+  // The identity is in the group's title already.
+  return `${settings}${garden}${where}${list}`;
 }
 
 function summaryHtml(s: ProcessViewSummary, multi: boolean): string {
