@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { LIMIT_NOTIFICATION, type LimitReachedParams, type LspPosition, type LspRange } from '../../server/src/protocol';
+import { DOCUMENT_READY_NOTIFICATION, LIMIT_NOTIFICATION, type DocumentReadyParams, type LimitReachedParams, type LspPosition, type LspRange } from '../../server/src/protocol';
 import { ProcessModelPanel } from './processModelPanel';
 import { redactingChannel } from './traceRedaction';
 import { LANGUAGE_ID, revealElement, TopologyTreeProvider, type TopologyElement } from './topologyView';
@@ -92,6 +92,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       await vscode.commands.executeCommand('editor.action.referenceSearch.trigger');
     }),
     vscode.commands.registerCommand('iis6Metabase.refreshTree', () => tree.refresh()),
+    // Filter Tree… asks for the text (an argument skips the question: for tests and keybindings).
+    vscode.commands.registerCommand('iis6Metabase.filterTree', async (text?: string) => {
+      const value = typeof text === 'string' ? text : await vscode.window.showInputBox({ title: 'Filter the IIS Metabase tree', prompt: 'Part of a name or Location (empty: show everything)', value: tree.filter });
+      if (value === undefined) return;
+      await tree.setFilter(value);
+    }),
+    vscode.commands.registerCommand('iis6Metabase.clearTreeFilter', () => tree.setFilter('')),
     // A pool's code lens: the references of the pool at `position` (the server's Find References,
     // without the pool's own key), in the peek view.
     vscode.commands.registerCommand('iis6Metabase.showReferences', async (uri: string, position: LspPosition, locations?: Array<{ uri: string; range: LspRange }>) => {
@@ -106,6 +113,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   );
 
   context.subscriptions.push(
+    // A big document was parsed in slices: the tree, the status bar and the preview ask again.
+    lc.onNotification(DOCUMENT_READY_NOTIFICATION, (p: DocumentReadyParams) => {
+      tree.documentReady(p.uri);
+      ProcessModelPanel.documentReady(p.uri);
+    }),
     lc.onNotification(LIMIT_NOTIFICATION, (p: LimitReachedParams) => {
       const file = p.uri.split('/').pop();
       void vscode.window.showInformationMessage(`IIS 6 Metabase: ${file} has ${p.total} ${p.what}; only the first ${p.shown} are shown. Raise "${p.setting}" to see more.`);

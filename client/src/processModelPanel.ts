@@ -1,14 +1,16 @@
 /**
- * "IIS 6: Preview Process Model": a webview beside the editor that draws which processes serve
- * the applications of the metabase (from the server's iis6Metabase/processModel request). It
- * updates as the document changes, can preview the other isolation mode, and reveals an
- * application in the editor when it is clicked.
+ * "IIS 6: Preview Process Model": a webview beside the editor that shows which processes serve
+ * the applications of the metabase (from the server's iis6Metabase/processView request): a
+ * summary, then a group per process whose applications are rendered when the group is opened
+ * (the page asks; the panel answers from the data it holds), with a filter. It updates as the
+ * document changes, can preview the other isolation mode, and reveals an application in the
+ * editor when it is clicked.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PROCESS_MODEL_REQUEST, type ProcessModelResponse } from '../../server/src/protocol';
-import { renderProcessModelHtml } from './processModelHtml';
+import { PROCESS_VIEW_REQUEST, type ProcessViewResponse } from '../../server/src/protocol';
+import { filterGroups, renderGroupBody, renderProcessViewHtml } from './processModelHtml';
 import { LANGUAGE_ID } from './topologyView';
 
 export class ProcessModelPanel implements vscode.Disposable {
@@ -19,7 +21,7 @@ export class ProcessModelPanel implements vscode.Disposable {
   private previewing: 'worker' | 'iis5' | undefined;
   private pending: NodeJS.Timeout | undefined;
   /** The last model shown (tests read it through the command's return value). */
-  model: ProcessModelResponse | undefined;
+  model: ProcessViewResponse | undefined;
 
   static async show(client: LanguageClient, document: vscode.TextDocument): Promise<ProcessModelPanel> {
     if (ProcessModelPanel.current) {
@@ -40,6 +42,12 @@ export class ProcessModelPanel implements vscode.Disposable {
     return p;
   }
 
+  /** The server finished parsing a big document: show its model if the panel is on it. */
+  static documentReady(uri: string): void {
+    const p = ProcessModelPanel.current;
+    if (p && p.uri.toString() === uri) void p.update();
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly client: LanguageClient,
@@ -48,8 +56,15 @@ export class ProcessModelPanel implements vscode.Disposable {
     this.uri = uri;
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((msg: { type: string; line?: number; character?: number; mode?: 'worker' | 'iis5' }) => {
+      panel.webview.onDidReceiveMessage((msg: { type: string; line?: number; character?: number; mode?: 'worker' | 'iis5'; id?: string; filter?: string }) => {
         if (msg.type === 'reveal' && typeof msg.line === 'number') void this.reveal(msg.line, msg.character ?? 0);
+        const filter = typeof msg.filter === 'string' ? msg.filter : '';
+        // A group opened: its applications (filtered), rendered now and only now.
+        if (msg.type === 'group' && typeof msg.id === 'string') {
+          const g = this.model?.groups.find((x) => x.id === msg.id);
+          if (g) void this.panel.webview.postMessage({ type: 'group', id: g.id, filter, html: renderGroupBody(g, filter) });
+        }
+        if (msg.type === 'filter' && this.model) void this.panel.webview.postMessage({ type: 'filtered', filter, counts: filterGroups(this.model, filter) });
         if (msg.type === 'mode') {
           this.previewing = msg.mode;
           void this.update();
@@ -75,13 +90,13 @@ export class ProcessModelPanel implements vscode.Disposable {
 
   async update(): Promise<void> {
     try {
-      const r = await this.client.sendRequest<ProcessModelResponse | null>(PROCESS_MODEL_REQUEST, { textDocument: { uri: this.uri.toString() }, mode: this.previewing });
+      const r = await this.client.sendRequest<ProcessViewResponse | null>(PROCESS_VIEW_REQUEST, { textDocument: { uri: this.uri.toString() }, mode: this.previewing });
       this.model = r ?? undefined;
     } catch {
       this.model = undefined;
     }
     this.panel.title = `Processes: ${this.uri.path.split('/').pop()}`;
-    this.panel.webview.html = renderProcessModelHtml(this.model, { nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource, previewing: this.previewing });
+    this.panel.webview.html = renderProcessViewHtml(this.model, { nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource, previewing: this.previewing });
   }
 
   private async reveal(line: number, character: number): Promise<void> {

@@ -1,8 +1,14 @@
 /**
- * The "IIS Metabase" tree in the Explorer: Application Pools -> their applications (with the
- * serving process), Web Sites -> virtual directories and applications. The data comes from the
+ * The "IIS Metabase" tree, in a view container of its own (activity bar): Application Pools ->
+ * their applications (with the serving process), Web Sites -> virtual directories and
+ * applications, each labelled by its name with the Location beside it. The data comes from the
  * server's iis6Metabase/topology request for the active metabase editor; the tree follows the
- * active editor, refreshes as the document changes, and reveals the key under the cursor.
+ * active editor, refreshes as the document changes (and when the server says a big document is
+ * ready), reveals the key under the cursor, and can be filtered by name or Location.
+ *
+ * An application appears twice, under its pool and under its site: the two items have distinct
+ * ids (the group is part of the id) and their own parents, and following the cursor keeps the
+ * item the user clicked instead of jumping to the other one.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -29,8 +35,12 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
   readonly onDidChangeTreeData = this.changed.event;
   private topology: Topology | undefined;
   private groups: Group[] = [];
-  /** Elements by lower-case Location, for revealing the key under the cursor (sites preferred). */
-  private readonly byLocation = new Map<string, NodeElement>();
+  /** Elements by lower-case Location, for revealing the key under the cursor (sites first). */
+  private readonly byLocation = new Map<string, NodeElement[]>();
+  /** The filter text (lower case), '' for none. */
+  private filterText = '';
+  /** Per element: whether it or a descendant matches the filter (computed once per filter). */
+  private readonly matching = new Map<Element, boolean>();
   private pending: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   view: vscode.TreeView<Element> | undefined;
@@ -75,8 +85,47 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
       this.topology = undefined;
     }
     this.index();
+    this.applyFilter();
     this.changed.fire(undefined);
     await vscode.commands.executeCommand('setContext', 'iis6Metabase.hasTopology', !!this.topology);
+  }
+
+  /** The server finished parsing a big document: its topology can be asked for now. */
+  documentReady(uri: string): void {
+    if (vscode.window.activeTextEditor?.document.uri.toString() === uri) this.refreshSoon(0);
+  }
+
+  get filter(): string {
+    return this.filterText;
+  }
+
+  /** Shows only the items whose name, Location or description contains `text` (and their parents). */
+  async setFilter(text: string): Promise<void> {
+    this.filterText = text.trim().toLowerCase();
+    this.applyFilter();
+    this.changed.fire(undefined);
+    await vscode.commands.executeCommand('setContext', 'iis6Metabase.treeFiltered', this.filterText !== '');
+  }
+
+  private applyFilter(): void {
+    this.matching.clear();
+    const f = this.filterText;
+    if (!f) {
+      if (this.view) this.view.message = undefined;
+      return;
+    }
+    let hits = 0;
+    const visit = (el: NodeElement): boolean => {
+      const n = el.node;
+      const self = [n.label, n.location ?? '', n.description ?? ''].some((s) => s.toLowerCase().includes(f));
+      if (self) hits++;
+      let any = self;
+      for (const c of el.children) if (visit(c)) any = true;
+      this.matching.set(el, any);
+      return any;
+    };
+    for (const g of this.groups) for (const c of g.children) visit(c);
+    if (this.view) this.view.message = `Filtered by "${this.filterText}": ${hits === 0 ? 'nothing matches' : `${hits} match${hits === 1 ? '' : 'es'}`}.`;
   }
 
   private index(): void {
@@ -96,17 +145,22 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
     pools.children = t.pools.map((n) => build(n, pools));
     sites.children = t.sites.map((n) => build(n, sites));
     this.groups = [pools, sites];
-    const register = (el: NodeElement, override: boolean): void => {
+    const register = (el: NodeElement): void => {
       const loc = el.node.location?.toLowerCase();
-      if (loc && (override || !this.byLocation.has(loc))) this.byLocation.set(loc, el);
-      for (const c of el.children) register(c, override);
+      if (loc) {
+        const list = this.byLocation.get(loc);
+        if (list) list.push(el);
+        else this.byLocation.set(loc, [el]);
+      }
+      for (const c of el.children) register(c);
     };
-    for (const el of pools.children) register(el, false);
-    for (const el of sites.children) register(el, true);
+    for (const el of sites.children) register(el);
+    for (const el of pools.children) register(el);
   }
 
   getChildren(element?: Element): Element[] {
-    return element ? element.children : this.groups;
+    const list = element ? element.children : this.groups;
+    return this.filterText && element ? list.filter((c) => this.matching.get(c)) : list;
   }
 
   getParent(element: Element): Element | undefined {
@@ -126,8 +180,11 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
     }
     const n = element.node;
     const item = new vscode.TreeItem(n.label, n.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    if (this.filterText && n.children.length > 0 && !n.children.some((_, i) => this.matching.get(element.children[i]!))) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     item.id = `${topGroup(element).group}:${n.id}`;
-    item.description = [n.process, n.description].filter(Boolean).join(' · ') || undefined;
+    // Under its pool an application's process goes without saying (it is in the tooltip).
+    const underPool = topGroup(element).group === 'pools' && n.kind === 'application';
+    item.description = [underPool ? undefined : n.process, n.description].filter(Boolean).join(' · ') || undefined;
     item.iconPath = new vscode.ThemeIcon(n.problem ? 'error' : ICONS[n.kind], n.problem ? new vscode.ThemeColor('errorForeground') : undefined);
     item.contextValue = n.kind;
     const tip = new vscode.MarkdownString();
@@ -149,13 +206,25 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
     if (editor.document.uri.toString() !== this.topology.uri) return;
     const line = editor.selection.active.line;
     // The innermost key whose element spans the cursor's line (a key's tree item knows its extent).
-    let best: NodeElement | undefined;
-    for (const el of this.byLocation.values()) {
-      const x = el.node.extent;
+    let best: NodeElement[] | undefined;
+    for (const els of this.byLocation.values()) {
+      const x = els[0]!.node.extent;
       if (!x || x.start.line > line || x.end.line < line) continue;
-      if (!best || best.node.extent!.start.line < x.start.line) best = el;
+      if (!best || best[0]!.node.extent!.start.line < x.start.line) best = els;
     }
-    if (best) void this.view.reveal(best, { select: true, focus: false, expand: false }).then(undefined, () => undefined);
+    if (!best) return;
+    // The key's item the user clicked (under its pool, say) stays selected; otherwise the first
+    // one shown: under its site, or under its pool when the filter hides the site's.
+    const selected = this.view.selection[0];
+    if (selected && !('group' in selected) && selected.node.location?.toLowerCase() === best[0]!.node.location?.toLowerCase()) return;
+    const target = best.find((el) => this.isShown(el));
+    if (target) void this.view.reveal(target, { select: true, focus: false, expand: false }).then(undefined, () => undefined);
+  }
+
+  private isShown(el: NodeElement): boolean {
+    if (!this.filterText) return true;
+    for (let e: Element = el; !('group' in e); e = e.parent) if (!this.matching.get(e)) return false;
+    return true;
   }
 }
 

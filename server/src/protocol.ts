@@ -116,3 +116,84 @@ export interface LimitReachedParams {
   total: number;
   setting: string;
 }
+
+/**
+ * Server -> client: a document parsed in slices (a big one) can now be asked about. Until then
+ * the custom requests (topology, process model) answer null for it; a client asks again on this.
+ */
+export const DOCUMENT_READY_NOTIFICATION = 'iis6Metabase/documentReady';
+
+export interface DocumentReadyParams {
+  uri: string;
+  version: number;
+}
+
+// ---- iis6Metabase/processView -----------------------------------------------------------
+
+/**
+ * The process-model preview of a big server: a summary first, then one group per process (a web
+ * garden is one group), each with its applications, so the preview draws the summary and the
+ * group titles at once and a group's applications only when it is opened.
+ */
+export const PROCESS_VIEW_REQUEST = 'iis6Metabase/processView';
+
+export type ProcessViewParams = ProcessModelParams;
+
+export interface ProcessViewApplication {
+  location: string;
+  name: string | null;
+  site: string | null;
+  line: number;
+  character: number;
+  problem: string | null;
+  notes: string[];
+}
+
+export interface ProcessViewGroup {
+  id: string;
+  mode: 'worker' | 'iis5';
+  /** null for the applications that have no process (a missing pool). */
+  image: 'w3wp.exe' | 'inetinfo.exe' | 'dllhost.exe' | null;
+  pool: string | null;
+  hosting: 'pool' | 'in-process' | 'pooled' | 'isolated' | 'none';
+  instances: number;
+  identity: string | null;
+  settings: string[] | null;
+  /** Where the pool (or the isolated application) is defined. */
+  line: number | null;
+  character: number | null;
+  applications: ProcessViewApplication[];
+  /** Applications of the group with a problem. */
+  problems: number;
+}
+
+export interface ProcessViewSummary {
+  mode: 'worker' | 'iis5';
+  /** Processes that start, web-garden members counted: W3wp.exe, Inetinfo.exe, DLLHost.exe. */
+  processes: { 'w3wp.exe': number; 'inetinfo.exe': number; 'dllhost.exe': number };
+  pools: number;
+  /** Pools without an application (their W3wp.exe never starts). */
+  idlePools: number;
+  webGardens: Array<{ pool: string; instances: number }>;
+  identities: Array<{ identity: string; processes: number }>;
+  applications: number;
+  /** Applications that cannot run (no process). */
+  failing: number;
+  /** Applications with a problem or a note worth reading. */
+  withProblems: number;
+}
+
+export interface ProcessViewResponse {
+  uri: string;
+  version: number;
+  isolationMode: 'worker' | 'iis5' | 'unset';
+  modes: Array<'worker' | 'iis5'>;
+  summaries: ProcessViewSummary[];
+  groups: ProcessViewGroup[];
+  /** Errors of the last validation published for this version (the Problems panel's), at most 200. */
+  problems: Array<{ message: string; code: string; line: number; character: number }>;
+  /** Errors in that validation in all. */
+  problemCount: number;
+}
+
+export type ProcessViewResult = ProcessViewResponse | null;

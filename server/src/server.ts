@@ -12,6 +12,7 @@ import { Handlers } from './lsp/handlers';
 import { Lifecycle, watchMessageStream } from './lsp/lifecycle';
 import { SettingsManager } from './lsp/settings';
 import { ValidationScheduler } from './lsp/validationScheduler';
+import { DOCUMENT_READY_NOTIFICATION, type DocumentReadyParams } from './protocol';
 import { VERSION } from './version';
 
 // Over stdio the server reads the stream itself, to answer or end on what it cannot read (lsp/lifecycle.ts).
@@ -22,7 +23,12 @@ const lifecycle = new Lifecycle();
 const ls = getMetabaseLanguageService();
 const store = new DocumentStore(
   ls,
-  (uri) => validation.schedule(uri, 0),
+  (uri) => {
+    validation.schedule(uri, 0);
+    // The custom requests answered null while it was parsed: the client asks again now.
+    const doc = store.get(uri);
+    if (doc) void connection.sendNotification(DOCUMENT_READY_NOTIFICATION, { uri, version: doc.version } satisfies DocumentReadyParams);
+  },
   (uri, err) => connection.console.error(`iis6-metabase: parsing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
 );
 const handlers = new Handlers(connection, store, ls, lifecycle);
@@ -31,6 +37,7 @@ const garbage = new GarbageCollector();
 // after many edits) makes a new one and leaves the old one behind.
 setJoinListener((chars) => garbage.drop(chars));
 const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p), () => garbage.quiet());
+handlers.lastPublished = (uri) => validation.lastPublished(uri);
 const settings = new SettingsManager(connection, ls, () => {
   store.reparseAll();
   validation.revalidateAll();

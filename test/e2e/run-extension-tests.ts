@@ -20,6 +20,7 @@ import { envMs, exampleMetabase, repoRoot, requireBuiltExtension } from './lib/e
 import { startVSCodeServer } from './lib/editorServer';
 import { discardSavedLogs, makeTempDir, saveLogs, since } from './lib/processes';
 import { createWorkspace, type WorkspaceFiles } from './lib/workspace';
+import { generateMetabase } from '../../bench/gen-metabase';
 import { OUTPUT_MARKER, RESULT_MARKER, type TestResult } from './suite/protocol';
 
 export const suiteSourceDir = path.join(repoRoot, 'test', 'e2e', 'suite');
@@ -29,6 +30,8 @@ export const suiteOutDir = path.join(repoRoot, 'out', 'e2e', 'suite');
 export const suiteWorkspaceFiles: WorkspaceFiles = {
   'MetaBase.xml': { copyFrom: exampleMetabase },
   'sub/metabase.XML': { copyFrom: exampleMetabase },
+  // 2.6 MB: the server parses it in slices (tree.test.ts waits for its tree without typing).
+  'big/1000-sites.metabase.xml': generateMetabase({ sites: 1000 }),
 };
 
 export type MochaTestResult = TestResult;

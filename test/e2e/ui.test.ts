@@ -22,8 +22,6 @@ import { discardSavedLogs, makeTempDir, run, saveLogs, since } from './lib/proce
 import {
   activeEditor,
   closePanel,
-  collapseView,
-  expandView,
   hideSideBar,
   goToLine,
   hoverSquiggle,
@@ -193,19 +191,20 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     log('hover visible');
   });
 
-  step('the IIS Metabase view in the Explorer shows the pools and sites', async () => {
+  step('the IIS Metabase view (its own activity bar icon) shows the pools and sites by name', async () => {
     const page = workbench();
     await page.keyboard.press('Escape'); // the hover
     // More room for the tree and, later, the preview beside the editor.
     await page.setViewportSize({ width: 1600, height: 1000 });
     await closePanel(page);
-    const pane = await expandView(page, 'IIS Metabase');
-    // The folder view takes the room otherwise, and the tree's rows are virtualised.
-    await collapseView(page, /^\s*workspace/i);
+    await page.locator('.activitybar .action-item a[aria-label^="IIS 6 Metabase"]').click();
+    const pane = page.locator('.part.sidebar');
     for (const label of ['Application Pools', 'IntranetPool', 'Web Sites', 'Default Web Site']) await treeRow(pane, label).waitFor();
     // Descriptions: the pool's application count; the missing pool, flagged.
     await treeRow(pane, 'IntranetPool').filter({ hasText: '2 applications' }).waitFor();
     await treeRow(pane, 'ShopPool').filter({ hasText: 'does not exist' }).waitFor();
+    // Applications by name, the Location beside it.
+    await treeRow(pane, /Reports.*\/LM\/W3SVC\/1962875481\/root\/Reports/).waitFor();
     // Clicking a pool reveals its key in the editor.
     const { line } = lineColOf('Location ="/LM/W3SVC/AppPools/IntranetPool"');
     await treeRow(pane, 'IntranetPool').click();
@@ -214,6 +213,39 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
     await screenshot(page, 'ui-04-tree');
     log('tree view visible');
+  });
+
+  step('clicking an application under its pool reveals it and keeps that row selected', async () => {
+    const page = workbench();
+    const pane = page.locator('.part.sidebar');
+    // The first "Reports" row is the one under IntranetPool (level 3); under its site it is level 4.
+    const underPool = pane.locator('.monaco-list-row[aria-level="3"]', { hasText: 'Reports' }).first();
+    await underPool.click();
+    const { line } = lineColOf('Location ="/LM/W3SVC/1962875481/root/Reports"');
+    await page.locator('[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor();
+    await page.waitForTimeout(1000); // the view follows the cursor: time for a (wrong) jump
+    const selected = pane.locator('.monaco-list-row.selected');
+    assert.equal(await selected.count(), 1);
+    assert.match((await selected.textContent()) ?? '', /Reports/);
+    assert.equal(await selected.getAttribute('aria-level'), '3', 'still the row under the pool, not the one under Web Sites');
+  });
+
+  step('IIS 6: Filter Tree… shows the matching items only; Clear Tree Filter brings all back', async () => {
+    const page = workbench();
+    const pane = page.locator('.part.sidebar');
+    await runCommand(page, 'IIS 6: Filter Tree…');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('intranet');
+    await page.keyboard.press('Enter');
+    await pane.getByText('Filtered by "intranet"').waitFor();
+    await treeRow(pane, 'IntranetPool').waitFor();
+    await treeRow(pane, 'DefaultAppPool').waitFor({ state: 'detached' });
+    await page.mouse.move(20, 600);
+    await screenshot(page, 'ui-07-tree-filter');
+    await runCommand(page, 'IIS 6: Clear Tree Filter');
+    await treeRow(pane, 'DefaultAppPool').waitFor();
+    log('tree filter works');
   });
 
   step('the status bar shows the isolation mode', async () => {
@@ -233,7 +265,7 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     const body = webviewContent(page).locator('body');
     await body.getByText('Web garden of 2 W3wp.exe').first().waitFor();
     await body.getByText('ShopPool').first().waitFor();
-    await body.locator('section.process.w3wp').first().waitFor();
+    await body.locator('details.process.w3wp').first().waitFor();
     await screenshot(page, 'ui-05-process-model');
     log('process model preview visible');
   });
@@ -244,9 +276,27 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     await body.locator('#toggle', { hasText: 'Show in IIS 5.0 isolation mode' }).click();
     // The panel re-renders with the Inetinfo.exe / DLLHost.exe boxes of IIS 5.0 isolation mode.
     await body.locator('.mode[data-mode="iis5"]').waitFor();
-    await body.locator('section.process', { hasText: /Inetinfo\.exe|DLLHost\.exe/ }).first().waitFor();
+    await body.locator('details.process', { hasText: /Inetinfo\.exe|DLLHost\.exe/ }).first().waitFor();
     await body.locator('#toggle', { hasText: "Back to the file's mode" }).waitFor();
     await screenshot(page, 'ui-06-process-model-iis5');
     log('IIS 5.0 isolation mode preview visible');
+  });
+  step('the preview filter keeps the matching groups; an opened group shows its applications', async () => {
+    const page = workbench();
+    const body = webviewContent(page).locator('body');
+    await body.locator('#toggle', { hasText: "Back to the file's mode" }).click();
+    await body.locator('.mode[data-mode="worker"]').waitFor();
+    await body.locator('#filter').fill('legacy');
+    await body.locator('#filter-status', { hasText: '1 of 4 groups match' }).waitFor();
+    const legacy = body.locator('details.process', { hasText: 'LegacyPool' });
+    assert.equal(await body.locator('details.process:not([hidden])').count(), 1);
+    // Its applications come from the extension when the group is (re)opened.
+    await legacy.locator('.body a.app', { hasText: '/LM/W3SVC/21/ROOT' }).waitFor();
+    await legacy.locator('summary').click(); // closes
+    await legacy.locator('summary').click(); // opens again
+    await legacy.locator('.body a.app', { hasText: '/LM/W3SVC/21/ROOT' }).waitFor();
+    await body.locator('#filter').fill('');
+    await body.locator('#filter-status', { hasText: /^4 groups$/ }).waitFor();
+    log('process view filter works');
   });
 });

@@ -39,7 +39,7 @@ export async function startServer(initializationOptions: unknown = {}): Promise<
       }
     }
   });
-  for (const method of ['iis6Metabase/limitReached', 'window/showMessage', 'window/logMessage']) {
+  for (const method of ['iis6Metabase/limitReached', 'iis6Metabase/documentReady', 'window/showMessage', 'window/logMessage']) {
     connection.onNotification(method, (params: unknown) => {
       notifications.push({ method, params });
     });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionList, DocumentSymbol, Hover, Location, MarkupContent, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { PROCESS_MODEL_REQUEST, TOPOLOGY_REQUEST, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
+import { DOCUMENT_READY_NOTIFICATION, PROCESS_MODEL_REQUEST, TOPOLOGY_REQUEST, type DocumentReadyParams, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { generateMetabase } from '../../bench/gen-metabase';
 import { repoRoot } from '../helpers';
@@ -190,6 +190,25 @@ describe('the language server over stdio', () => {
     const hb = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: bigUri }, position: { line, character: character + 2 } });
     assert.ok(hb, 'the big document answers once parsed');
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: bigUri } });
+  });
+
+  test('a document of 1,000 sites: the topology is null while it is parsed, then iis6Metabase/documentReady says to ask again', async () => {
+    const u = 'file:///work/Thousand.xml';
+    const big = generateMetabase({ sites: 1000 });
+    assert.ok(big.length > 2_000_000, `${big.length} characters: parsed in slices`);
+    const ready = (): DocumentReadyParams | undefined => client.notifications.find((n) => n.method === DOCUMENT_READY_NOTIFICATION && (n.params as DocumentReadyParams).uri === u)?.params as DocumentReadyParams | undefined;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'iis-metabase', version: 7, text: big } });
+    const early = await client.connection.sendRequest<Topology | null>(TOPOLOGY_REQUEST, { textDocument: { uri: u } });
+    assert.equal(early, null, 'no topology while parsing');
+    assert.equal(ready(), undefined, 'not ready yet when the first request is answered');
+    const deadline = Date.now() + 60_000;
+    while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(ready(), { uri: u, version: 7 });
+    const t = await client.connection.sendRequest<Topology | null>(TOPOLOGY_REQUEST, { textDocument: { uri: u } });
+    assert.ok(t, 'asked again after the notification, the topology is there');
+    assert.equal(t.sites.length, 1000);
+    assert.equal(t.version, 7);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
   });
 
   test('a small file of 200,000 elements is validated in slices: other requests are answered meanwhile', async () => {

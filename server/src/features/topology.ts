@@ -28,14 +28,25 @@ export function getTopology(doc: MetabaseDocument): Topology {
     return { process: mode === 'unset' ? `${where} if worker mode` : where, problem: sp.problem ?? undefined };
   };
 
+  const appLabel = (app: MetabaseKey, site: MetabaseKey | undefined): string => {
+    const friendly = m.get(app, 'AppFriendlyName')?.trim();
+    if (friendly) return friendly;
+    const rest = site ? app.location.slice(site.location.length).replace(/^\/+/, '') : '';
+    const siteName = site ? (m.get(site, 'ServerComment')?.trim() || site.location.slice(site.location.lastIndexOf('/') + 1)) : '';
+    if (site && rest) return `${siteName}/${rest}`;
+    return app.location.slice(app.location.lastIndexOf('/') + 1) || app.location;
+  };
+
   const appNode = (app: MetabaseKey): TopologyNode => {
     const site = m.siteOf(app);
     const { process, problem } = processText(app);
     return {
       id: `app:${app.path}`,
       kind: 'application',
-      label: app.location,
-      description: [m.get(app, 'AppFriendlyName'), site && m.get(site, 'ServerComment')].filter(Boolean).join(' · ') || undefined,
+      // The name first (a sidebar cuts long labels): the friendly name, or the last path segment
+      // with its site's; the Location follows in the description.
+      label: appLabel(app, site),
+      description: [site && m.get(site, 'ServerComment'), app.location].filter(Boolean).join(' · ') || undefined,
       location: app.location,
       range: range(app),
       extent: extent(app),
@@ -84,7 +95,10 @@ export function getTopology(doc: MetabaseDocument): Topology {
     const kind = m.isApplication(key) ? 'application' : KIND[key.keyType];
     if (!kind) return undefined;
     const node = kind === 'application' ? appNode(key) : { id: `key:${key.path}`, kind, label: key.location, location: key.location, range: range(key), extent: extent(key), children: [] as TopologyNode[] };
-    node.label = key.location.slice(key.location.lastIndexOf('/') + 1) || key.location;
+    const segment = key.location.slice(key.location.lastIndexOf('/') + 1) || key.location;
+    node.label = (kind === 'application' && m.get(key, 'AppFriendlyName')?.trim()) || segment;
+    // Under its site the site's name goes without saying.
+    if (kind === 'application') node.description = key.location;
     node.children = key.children.map(siteChild).filter((n): n is TopologyNode => !!n);
     return node;
   };

@@ -3,13 +3,17 @@
  * throws to the connection: an unknown document gives an empty result, and an internal error is
  * logged and answered with the empty result too, so one bad request cannot take the server down.
  */
-import { ResponseError, ErrorCodes, type Connection } from 'vscode-languageserver/node';
+import { ResponseError, ErrorCodes, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import { buildProcessView } from '../features/processView';
 import type { MetabaseLanguageService } from '../languageService';
 import type { MetabaseDocument } from '../metabaseDocument';
 import { RenameError } from '../features/navigation';
 import {
   LIMIT_NOTIFICATION,
   PROCESS_MODEL_REQUEST,
+  PROCESS_VIEW_REQUEST,
+  type ProcessViewParams,
+  type ProcessViewResult,
   TOPOLOGY_REQUEST,
   type LimitReachedParams,
   type ProcessModelParams,
@@ -25,6 +29,9 @@ import { checkParams, type ParamsShape } from './params';
 const AT: ParamsShape = { position: true };
 
 export class Handlers {
+  /** The diagnostics last published for a document (the process view lists its errors without validating again). */
+  lastPublished: (uri: string) => { version: number; diagnostics: Diagnostic[] } | undefined = () => undefined;
+
   /** Documents already told about a cut result, per kind (told once). */
   private readonly notified = new Set<string>();
 
@@ -102,6 +109,16 @@ export class Handlers {
     c.onFoldingRanges((p) => this.guard('textDocument/foldingRange', p, [], (doc) => ls.getFoldingRanges(doc)));
     c.onCodeLens((p) => this.guard('textDocument/codeLens', p, [], (doc) => ls.getCodeLenses(doc)));
     c.onRequest(TOPOLOGY_REQUEST, (p: DocumentParams): TopologyResult => this.guard(TOPOLOGY_REQUEST, p, null, (doc) => ls.getTopology(doc)));
+    c.onRequest(PROCESS_VIEW_REQUEST, (p: ProcessViewParams): ProcessViewResult =>
+      this.guard(PROCESS_VIEW_REQUEST, p, null, (doc) => {
+        const pm = ls.getProcessModel(doc, p.mode === 'worker' || p.mode === 'iis5' ? p.mode : undefined);
+        // The errors of the validation already published for this version: the view does not validate again.
+        const last = this.lastPublished(doc.uri);
+        const errors = last && last.version === doc.version ? last.diagnostics.filter((d) => d.severity === 1) : [];
+        const problems = errors.slice(0, 200).map((d) => ({ message: typeof d.message === 'string' ? d.message : d.message.value, code: String(d.code), line: d.range.start.line, character: d.range.start.character }));
+        return buildProcessView(doc, pm, problems, errors.length);
+      }),
+    );
     c.onRequest(PROCESS_MODEL_REQUEST, (p: ProcessModelParams): ProcessModelResult =>
       this.guard(PROCESS_MODEL_REQUEST, p, null, (doc) => {
         const pm = ls.getProcessModel(doc, p.mode === 'worker' || p.mode === 'iis5' ? p.mode : undefined);

@@ -15,6 +15,8 @@ export const VALIDATION_DELAY_MS = 200;
 
 export class ValidationScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The diagnostics last published per document, with their version (the preview lists its errors). */
+  private readonly published = new Map<string, { version: number; diagnostics: ValidationResult['diagnostics']; truncated: number }>();
 
   constructor(
     private readonly connection: Connection,
@@ -43,7 +45,13 @@ export class ValidationScheduler {
     for (const doc of this.store.all()) this.schedule(doc.uri);
   }
 
+  /** The diagnostics last published for `uri`, if any. */
+  lastPublished(uri: string): { version: number; diagnostics: ValidationResult['diagnostics']; truncated: number } | undefined {
+    return this.published.get(uri);
+  }
+
   clear(uri: string): void {
+    this.published.delete(uri);
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
@@ -66,6 +74,7 @@ export class ValidationScheduler {
 
   private publish(doc: MetabaseDocument, result: ValidationResult): void {
     void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result.diagnostics });
+    this.published.set(doc.uri, { version: doc.version, diagnostics: result.diagnostics, truncated: result.truncated });
     if (result.truncated > 0) {
       const shown = result.diagnostics.length;
       this.onLimit({ uri: doc.uri, what: 'diagnostics', shown, total: shown + result.truncated, setting: 'iis6Metabase.maxDiagnostics' });

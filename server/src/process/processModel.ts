@@ -144,31 +144,41 @@ export interface ServingProcess {
   notes: string[];
 }
 
+/** What every application of a pool shares, worked out once per pool (not once per application). */
+interface PoolFacts {
+  name: string;
+  instances: number;
+  identity: string;
+}
+
+export type PoolFactsCache = Map<MetabaseKey, PoolFacts>;
+
+function poolFacts(m: MetabaseModel, pool: MetabaseKey, cache?: PoolFactsCache): PoolFacts {
+  let f = cache?.get(pool);
+  if (!f) {
+    f = { name: m.poolName(pool), instances: Math.max(1, effectiveNumber(m, pool, 'MaxProcesses').value ?? 1), identity: poolIdentity(m, pool) };
+    cache?.set(pool, f);
+  }
+  return f;
+}
+
 /** The process that serves one application in `mode` (cheap: no whole-model work). */
-export function servingProcess(m: MetabaseModel, app: MetabaseKey, mode: ConcreteMode): ServingProcess {
+export function servingProcess(m: MetabaseModel, app: MetabaseKey, mode: ConcreteMode, pools?: PoolFactsCache): ServingProcess {
   const notes: string[] = [];
   const aspnet = usesAspNet(m, app);
   if (mode === 'worker') {
     const { name, from } = m.poolIdOf(app);
     const pool = m.pool(name);
-    if (aspnet) notes.push(`ASP.NET ${aspnet} runs inside the pool's W3wp.exe`);
     if (!pool) {
       const problem = m.hasPoolContainer()
         ? `application pool "${name}" does not exist${from ? '' : ` (no AppPoolId is set, so IIS uses ${DEFAULT_APP_POOL})`}: requests fail`
         : `application pool "${name}" is not in this file (an excerpt without /LM/W3SVC/AppPools)`;
       return { mode, image: null, hosting: 'pool', pool: name, poolKey: undefined, instances: 0, identity: null, problem, notes };
     }
-    return {
-      mode,
-      image: 'w3wp.exe',
-      hosting: 'pool',
-      pool: m.poolName(pool),
-      poolKey: pool,
-      instances: Math.max(1, effectiveNumber(m, pool, 'MaxProcesses').value ?? 1),
-      identity: poolIdentity(m, pool),
-      problem: null,
-      notes,
-    };
+    // Only an application that has a process gets told where its ASP.NET code runs.
+    if (aspnet) notes.push(`ASP.NET ${aspnet} runs inside the pool's W3wp.exe`);
+    const f = poolFacts(m, pool, pools);
+    return { mode, image: 'w3wp.exe', hosting: 'pool', pool: f.name, poolKey: pool, instances: f.instances, identity: f.identity, problem: null, notes };
   }
   const ws = m.webService();
   const iwam = (ws && m.get(ws, 'WAMUserName')) || 'the IWAM_<computer> account';
@@ -202,16 +212,18 @@ function inProcessIsapiNames(value: string): string[] {
 function workerModel(m: MetabaseModel): { processes: ProcessEntry[]; applications: ApplicationEntry[] } {
   const processes: ProcessEntry[] = [];
   const byPool = new Map<string, ProcessEntry>();
+  const facts: PoolFactsCache = new Map();
   for (const pool of m.pools().values()) {
-    const name = m.poolName(pool);
+    const f = poolFacts(m, pool, facts);
+    const name = f.name;
     const entry: ProcessEntry = {
       id: `worker:w3wp:${name.toLowerCase()}`,
       mode: 'worker',
       image: 'w3wp.exe',
       pool: name,
       hosting: 'pool',
-      instances: Math.max(1, effectiveNumber(m, pool, 'MaxProcesses').value ?? 1),
-      identity: poolIdentity(m, pool),
+      instances: f.instances,
+      identity: f.identity,
       applications: [],
       settings: poolSettings(m, pool),
       range: keyRange(pool),
@@ -222,7 +234,7 @@ function workerModel(m: MetabaseModel): { processes: ProcessEntry[]; application
   const applications: ApplicationEntry[] = [];
   for (const app of m.applications()) {
     if (m.isTemplate(app)) continue;
-    const sp = servingProcess(m, app, 'worker');
+    const sp = servingProcess(m, app, 'worker', facts);
     const proc = sp.pool ? byPool.get(sp.pool.toLowerCase()) : undefined;
     if (proc) proc.applications.push(app.location);
     applications.push({

@@ -101,6 +101,52 @@ suite('IIS Metabase tree', () => {
     assert.equal(selected.node.kind, 'pool');
   });
 
+  test('applications are labelled by name, the Location beside it', () => {
+    const intranet = element('pools', 'IntranetPool');
+    const items = api.tree.getChildren(intranet).map((c) => api.tree.getTreeItem(c));
+    assert.deepEqual(items.map((i) => i.label), ['Intranet', 'Reports']);
+    assert.match(String(items[1]!.description), /\/LM\/W3SVC\/1962875481\/root\/Reports/);
+    const site = element('sites', 'Intranet');
+    assert.deepEqual(api.tree.getChildren(site).map((c) => api.tree.getTreeItem(c).label), ['Intranet']);
+    // The same application under its pool and under its site: two items, two ids.
+    const underSite = api.tree.getChildren(site)[0]!;
+    assert.notEqual(api.tree.getTreeItem(underSite).id, items[0]!.id);
+  });
+
+  test('IIS 6: Filter Tree… keeps the matching items and their parents; Clear Tree Filter brings all back', async () => {
+    try {
+      await vscode.commands.executeCommand('iis6Metabase.filterTree', 'reports');
+      const groups = api.tree.getChildren();
+      assert.equal(groups.length, 2, 'both groups stay');
+      const labels = (g: TreeElement) => api.tree.getChildren(g).map((c) => api.tree.getTreeItem(c).label);
+      assert.deepEqual(labels(groups[0]!), ['IntranetPool']);
+      assert.deepEqual(labels(groups[1]!), ['Intranet']);
+      assert.deepEqual(labels(element('pools', 'IntranetPool')), ['Reports']);
+      assert.match(api.tree.view?.message ?? '', /Filtered by "reports": 2 matches/);
+      // By Location too.
+      await vscode.commands.executeCommand('iis6Metabase.filterTree', '/LM/W3SVC/21');
+      assert.deepEqual(labels(api.tree.getChildren()[1]!), ['Shop (staging)']);
+    } finally {
+      await vscode.commands.executeCommand('iis6Metabase.clearTreeFilter');
+    }
+    assert.equal(api.tree.getChildren(api.tree.getChildren()[1]!).length, 4);
+    assert.equal(api.tree.view?.message, undefined);
+  });
+
+  test('a file of 1,000 sites: the tree appears without typing once the server has parsed it', async function () {
+    this.timeout(90_000);
+    // Opened first (the server starts parsing it), then shown: the tree asks while it is parsed,
+    // as when a big file is the first one a user opens.
+    const { doc: big } = await openDoc('big/1000-sites.metabase.xml', false);
+    assert.ok(big.getText().length > 2_000_000, 'big enough to be parsed in slices');
+    await new Promise((r) => setTimeout(r, 300));
+    await vscode.window.showTextDocument(big, { preview: false });
+    const t = await topologyOf(big, 60_000);
+    assert.equal(t.sites.length, 1000);
+    assert.equal(big.isDirty, false, 'nothing was typed');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('the tree follows edits: a new application pool appears', async () => {
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const before = doc.version;
