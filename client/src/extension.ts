@@ -92,6 +92,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       await vscode.commands.executeCommand('editor.action.referenceSearch.trigger');
     }),
     vscode.commands.registerCommand('iis6Metabase.refreshTree', () => tree.refresh()),
+    // As vscode-eslint and vscode-xml have them: a new server process (it reads the settings, the
+    // schema and every open document again), and the client's log.
+    vscode.commands.registerCommand('iis6Metabase.restartServer', async () => {
+      await lc.restart();
+      tree.refreshSoon(0);
+      return lc.serverProcess?.pid;
+    }),
+    vscode.commands.registerCommand('iis6Metabase.showOutput', () => lc.outputChannel.show(true)),
     // A pool's code lens: the references of the pool at `position` (the server's Find References,
     // without the pool's own key), in the peek view.
     vscode.commands.registerCommand('iis6Metabase.showReferences', async (uri: string, position: LspPosition, locations?: Array<{ uri: string; range: LspRange }>) => {
