@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LIMIT_NOTIFICATION, type LimitReachedParams, type LspPosition, type LspRange } from '../../server/src/protocol';
+import { registerLintTasks } from './lintTask';
 import { ProcessModelPanel } from './processModelPanel';
 import { redactingChannel } from './traceRedaction';
 import { LANGUAGE_ID, revealElement, TopologyTreeProvider, type TopologyElement } from './topologyView';
@@ -42,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   client = new LanguageClient('iis6Metabase', 'IIS 6 Metabase', serverOptions, clientOptions);
   const lc = client;
   context.subscriptions.push(lc);
+
+  context.subscriptions.push(registerLintTasks(lc, context.extension));
 
   const tree = new TopologyTreeProvider(lc);
   const view = vscode.window.createTreeView('iis6Metabase.topology', { treeDataProvider: tree, showCollapseAll: true });

@@ -29,6 +29,8 @@ export const suiteOutDir = path.join(repoRoot, 'out', 'e2e', 'suite');
 export const suiteWorkspaceFiles: WorkspaceFiles = {
   'MetaBase.xml': { copyFrom: exampleMetabase },
   'sub/metabase.XML': { copyFrom: exampleMetabase },
+  // Never opened by a test: its Problems can only come from the lint task (lintTask.test.ts).
+  'History/MetaBase_0000000012_0000000000.xml': { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'misconfigs', '03-apppool-missing.xml') },
 };
 
 export type MochaTestResult = TestResult;
