@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DOCUMENT_READY_NOTIFICATION, LIMIT_NOTIFICATION, type DocumentReadyParams, type LimitReachedParams, type LspPosition, type LspRange } from '../../server/src/protocol';
+import { registerLintTasks } from './lintTask';
 import { ProcessModelPanel } from './processModelPanel';
 import { redactingChannel } from './traceRedaction';
 import { LANGUAGE_ID, revealElement, TopologyTreeProvider, type TopologyElement } from './topologyView';
@@ -42,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   client = new LanguageClient('iis6Metabase', 'IIS 6 Metabase', serverOptions, clientOptions);
   const lc = client;
   context.subscriptions.push(lc);
+
+  context.subscriptions.push(registerLintTasks(lc, context.extension));
 
   const tree = new TopologyTreeProvider(lc);
   const view = vscode.window.createTreeView('iis6Metabase.topology', { treeDataProvider: tree, showCollapseAll: true });
@@ -99,6 +102,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       await tree.setFilter(value);
     }),
     vscode.commands.registerCommand('iis6Metabase.clearTreeFilter', () => tree.setFilter('')),
+    // As vscode-eslint and vscode-xml have them: a new server process (it reads the settings, the
+    // schema and every open document again), and the client's log.
+    vscode.commands.registerCommand('iis6Metabase.restartServer', async () => {
+      await lc.restart();
+      tree.refreshSoon(0);
+      return lc.serverProcess?.pid;
+    }),
+    vscode.commands.registerCommand('iis6Metabase.showOutput', () => lc.outputChannel.show(true)),
     // A pool's code lens: the references of the pool at `position` (the server's Find References,
     // without the pool's own key), in the peek view.
     vscode.commands.registerCommand('iis6Metabase.showReferences', async (uri: string, position: LspPosition, locations?: Array<{ uri: string; range: LspRange }>) => {

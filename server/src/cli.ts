@@ -18,6 +18,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { getMetabaseLanguageService, type MetabaseLanguageService } from './languageService';
 import { describe, descriptionText, suggestNames } from './features/describe';
 import { adsutilScript, diffText } from './features/diffOutput';
+import { countSeverities, lintLine, lintSummary, SEVERITY_NAMES, severityName } from './features/lintOutput';
 import { processModelText } from './process/processModel';
 import { allRules } from './rules/registry';
 import type { SeveritySetting } from './rules/ruleTypes';
@@ -36,8 +37,6 @@ class UsageError extends Error {
     super(message);
   }
 }
-
-const SEVERITY_NAMES = ['error', 'warning', 'information', 'hint'] as const;
 
 type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
 type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
@@ -190,10 +189,6 @@ function readText(file: string): string {
   }
 }
 
-function severityName(d: Diagnostic): (typeof SEVERITY_NAMES)[number] {
-  return SEVERITY_NAMES[(d.severity ?? 1) - 1] ?? 'error';
-}
-
 async function makeService(rules: Record<string, SeveritySetting>, schema: string | undefined): Promise<MetabaseLanguageService> {
   const ls = getMetabaseLanguageService({ rules, maxDiagnostics: Number.MAX_SAFE_INTEGER });
   if (schema) {
@@ -292,8 +287,7 @@ async function lint(values: Record<string, unknown>, files: string[], io: CliIo)
     results.push({ file, diagnostics: ls.doValidation(ls.parse(uri, 1, text)) });
   }
   const shownName = (f: string): string => (f === '-' ? '<stdin>' : f);
-  const counts = { error: 0, warning: 0, information: 0, hint: 0 };
-  for (const r of results) for (const d of r.diagnostics) counts[severityName(d)]++;
+  const counts = countSeverities(results.flatMap((r) => r.diagnostics));
   if (format === 'json') {
     const json = results.map((r) => ({
       file: shownName(r.file),
@@ -315,9 +309,9 @@ async function lint(values: Record<string, unknown>, files: string[], io: CliIo)
     io.out(JSON.stringify(sarif(results), null, 2));
   } else {
     for (const r of results) {
-      for (const d of r.diagnostics) io.out(`${shownName(r.file)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${severityName(d)} ${d.code} ${d.message}`);
+      for (const d of r.diagnostics) io.out(lintLine(shownName(r.file), d));
     }
-    io.out(`${results.length} file${results.length === 1 ? '' : 's'}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.information} information, ${counts.hint} hint(s)`);
+    io.out(lintSummary(results.length, counts));
   }
   if (counts.warning > maxWarnings) io.err(`iis6-metabase: ${counts.warning} warnings, more than --max-warnings ${maxWarnings}`);
   if (unreadable > 0) return 2;

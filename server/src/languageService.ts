@@ -48,6 +48,8 @@ export interface MetabaseLanguageService {
   /** The same parse in slices, `pause` giving other work a turn between them (huge documents). */
   parseInSlices(uri: string, version: number, text: string, pause: () => Promise<void>): Promise<MetabaseDocument>;
   doValidation(doc: MetabaseDocument): Diagnostic[];
+  /** Every diagnostic, whatever maxDiagnostics says (the CLI's and the lint task's report). */
+  lint(doc: MetabaseDocument): Diagnostic[];
   /** Validation with the count of diagnostics cut by maxDiagnostics. */
   validate(doc: MetabaseDocument): ValidationResult;
   /** The same validation in slices; undefined when `stillWanted` turned false on the way. */
@@ -89,6 +91,7 @@ export function getMetabaseLanguageService(initial: LanguageSettings = {}): Meta
     parse: (uri, version, text) => MetabaseDocument.parse(uri, version, text, catalog),
     parseInSlices: (uri, version, text, pause) => MetabaseDocument.parseInSlices(uri, version, text, catalog, pause),
     doValidation: (doc) => validate(doc, settings).diagnostics,
+    lint: (doc) => validate(doc, { ...settings, maxDiagnostics: Number.MAX_SAFE_INTEGER }).diagnostics,
     validate: (doc) => validate(doc, settings),
     validateInSlices: (doc, pause, stillWanted) => validateInSlices(doc, settings, pause, stillWanted),
     doHover: (doc, p) => doHover(doc, offset(doc, p)),

@@ -104,6 +104,29 @@ export interface ProcessModelResponse {
 
 export type ProcessModelResult = ProcessModelResponse | null;
 
+// ---- iis6Metabase/lint ------------------------------------------------------------------
+
+/**
+ * Client -> server: every diagnostic of a file's text, as `iis6-metabase lint` reports it (no
+ * maxDiagnostics cut), with the editor's settings and schema. The text need not be open in the
+ * editor; the extension's lint task sends the files of the workspace one by one.
+ */
+export const LINT_REQUEST = 'iis6Metabase/lint';
+
+export interface LintParams extends DocumentParams {
+  text: string;
+}
+
+export interface LintDiagnostic {
+  range: LspRange;
+  /** 1 error, 2 warning, 3 information, 4 hint (LSP's DiagnosticSeverity). */
+  severity: 1 | 2 | 3 | 4;
+  code: string;
+  message: string;
+}
+
+export type LintResult = LintDiagnostic[];
+
 // ---- notifications ----------------------------------------------------------------------
 
 /** Server -> client: a result was cut by a limit (shown once per document). */

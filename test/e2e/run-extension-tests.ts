@@ -32,6 +32,8 @@ export const suiteWorkspaceFiles: WorkspaceFiles = {
   'sub/metabase.XML': { copyFrom: exampleMetabase },
   // 2.6 MB: the server parses it in slices (tree.test.ts waits for its tree without typing).
   'big/1000-sites.metabase.xml': generateMetabase({ sites: 1000 }),
+  // Never opened by a test: its Problems can only come from the lint task (lintTask.test.ts).
+  'History/MetaBase_0000000012_0000000000.xml': { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'misconfigs', '03-apppool-missing.xml') },
 };
 
 export type MochaTestResult = TestResult;

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { suiteWorkspaceFiles } from '../e2e/run-extension-tests';
 import { test } from 'node:test';
 import { repoRoot } from '../helpers';
 
@@ -58,7 +59,8 @@ test('test:vscode starts VS Code on the shared suite with this extension, a work
   assert.equal(arg('extensionDevelopmentPath'), repoRoot);
   assert.ok(arg('extensionTestsPath')!.endsWith(path.join('suite', 'index.js')));
   assert.ok(launch.suite.includes('index.js') && launch.suite.includes('hover.test.js'), `the suite compiled beside its entry point: ${launch.suite.join(', ')}`);
-  assert.deepEqual(launch.workspace.filter((f) => f.toLowerCase().endsWith('.xml')), ['MetaBase.xml', path.join('sub', 'metabase.XML')]);
+  // The same workspace as the code-server route: every file of the shared suite's workspace.
+  assert.deepEqual(launch.workspace.filter((f) => f.toLowerCase().endsWith('.xml')), Object.keys(suiteWorkspaceFiles).map((f) => path.join(...f.split('/'))).sort());
   assert.equal(launch.settings['telemetry.telemetryLevel'], 'off');
   assert.ok(launch.argv.includes('--disable-extensions'));
   assert.equal(launch.env.IIS6_E2E_GREP, 'hover');

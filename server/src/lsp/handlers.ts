@@ -10,12 +10,16 @@ import type { MetabaseDocument } from '../metabaseDocument';
 import { RenameError } from '../features/navigation';
 import {
   LIMIT_NOTIFICATION,
+  LINT_REQUEST,
   PROCESS_MODEL_REQUEST,
   PROCESS_VIEW_REQUEST,
   type ProcessViewParams,
   type ProcessViewResult,
   TOPOLOGY_REQUEST,
   type LimitReachedParams,
+  type LintParams,
+  type LintDiagnostic,
+  type LintResult,
   type ProcessModelParams,
   type ProcessModelResult,
   type DocumentParams,
@@ -119,6 +123,23 @@ export class Handlers {
         return buildProcessView(doc, pm, problems, errors.length);
       }),
     );
+    // A file's text, open in the editor or not (the lint task): parsed on its own, never stored.
+    c.onRequest(LINT_REQUEST, (p: LintParams): LintResult => {
+      this.lifecycle.checkRequest(LINT_REQUEST);
+      checkParams(LINT_REQUEST, p, { text: true });
+      try {
+        return ls.lint(ls.parse(p.textDocument.uri, 0, p.text)).map((d) => ({
+          range: d.range,
+          severity: (d.severity ?? 1) as LintDiagnostic['severity'],
+          code: String(d.code),
+          message: typeof d.message === 'string' ? d.message : d.message.value,
+        }));
+      } catch (err) {
+        if (err instanceof ResponseError) throw err;
+        this.connection.console.error(`iis6-metabase: ${LINT_REQUEST} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        throw new ResponseError(ErrorCodes.InternalError, `${LINT_REQUEST}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
     c.onRequest(PROCESS_MODEL_REQUEST, (p: ProcessModelParams): ProcessModelResult =>
       this.guard(PROCESS_MODEL_REQUEST, p, null, (doc) => {
         const pm = ls.getProcessModel(doc, p.mode === 'worker' || p.mode === 'iis5' ? p.mode : undefined);

@@ -10,6 +10,7 @@ export interface ParamsShape {
   position?: boolean;
   range?: boolean;
   newName?: boolean;
+  text?: boolean;
 }
 
 function kind(v: unknown): string {
@@ -49,4 +50,5 @@ export function checkParams(method: string, params: unknown, shape: ParamsShape 
     if (problem) throw invalid(method, problem);
   }
   if (shape.newName && typeof p.newName !== 'string') throw invalid(method, `params.newName must be a string, not ${kind(p.newName)}`);
+  if (shape.text && typeof p.text !== 'string') throw invalid(method, `params.text must be a string, not ${kind(p.text)}`);
 }

@@ -3,7 +3,7 @@
  * The workspace is a temp copy of examples/MetaBase.xml (plus whatever the runner was asked to add).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 // Types only (erased when compiling): the suite talks to the extension through its exported API.
@@ -253,4 +253,34 @@ export async function applyCodeAction(action: vscode.CodeAction): Promise<void> 
 export async function hasCommand(id: string): Promise<boolean> {
   return (await vscode.commands.getCommands(true)).includes(id);
 }
+
+/** Processes whose parent is this extension host and whose command line runs dist/server.js (from /proc). */
+export function serverProcessesOfThisHost(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may contain spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmdline.some((a) => /[/\\]dist[/\\]server\.js$/.test(a))) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A killed child stays a zombie until its parent reaps it.
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 export { print } from './index';

@@ -6,7 +6,6 @@
  * index.ts runs this file last: it replaces the server under every other test.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProcessViewResponse } from '../../../server/src/protocol';
@@ -17,44 +16,17 @@ import {
   extensionApi,
   hoverText,
   hoversAt,
+  isAlive,
   openDoc,
   positionOf,
   replaceText,
+  serverProcessesOfThisHost,
   topologyOf,
   waitFor,
   waitForDiagnostic,
   waitForDiagnostics,
   type ExtensionApi,
 } from './helpers';
-
-/** Processes whose parent is this extension host and whose command line runs dist/server.js (from /proc). */
-function serverProcessesOfThisHost(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid ...; comm may contain spaces and parentheses.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmdline.some((a) => /[/\\]dist[/\\]server\.js$/.test(a))) pids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A killed child stays a zombie until its parent reaps it.
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 suite('Language server recovery', () => {
   let doc: vscode.TextDocument;
