@@ -1,7 +1,7 @@
 /**
  * The task type `iis6-metabase` (Terminal > Run Task > iis6-metabase: lint): lints the metabases of
  * a workspace folder, open or not, and writes the CLI's lines (`file:line:col severity rule
- * message`, server/src/features/lintOutput.ts) to the task's terminal, where the problem matcher
+ * message`, declared in server/src/protocol.ts) to the task's terminal, where the problem matcher
  * `$iis6-metabase` turns them into entries of the Problems panel.
  *
  * The .vsix does not ship the CLI (dist/cli.js), so the task is a CustomExecution that asks the
@@ -15,9 +15,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { countSeverities, lintLine, lintSummary } from '../../server/src/features/lintOutput';
-import { LINT_REQUEST, type LintParams, type LintResult } from '../../server/src/protocol';
-import { decodeFileBytes } from '../../server/src/util/fileText';
+import { countSeverities, lintLine, lintSummary, LINT_REQUEST, type LintParams, type LintResult } from '../../server/src/protocol';
 
 export const LINT_TASK_TYPE = 'iis6-metabase';
 
@@ -81,7 +79,8 @@ class LintTerminal implements vscode.Pseudoterminal {
       if (this.closed) return 130;
       let text: string;
       try {
-        text = decodeFileBytes(await vscode.workspace.fs.readFile(uri));
+        // As the editor would open it: the byte order mark, else the files.encoding setting.
+        text = await vscode.workspace.decode(await vscode.workspace.fs.readFile(uri), { uri });
       } catch (err) {
         this.line(`iis6-metabase: cannot read ${shown}: ${err instanceof Error ? err.message : String(err)}`);
         unreadable++;

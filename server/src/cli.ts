@@ -18,7 +18,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { getMetabaseLanguageService, type MetabaseLanguageService } from './languageService';
 import { describe, descriptionText, suggestNames } from './features/describe';
 import { adsutilScript, diffText } from './features/diffOutput';
-import { countSeverities, lintLine, lintSummary, SEVERITY_NAMES, severityName } from './features/lintOutput';
+import { countSeverities, lintLine, lintSummary, SEVERITY_NAMES, severityName } from './protocol';
 import { processModelText } from './process/processModel';
 import { allRules } from './rules/registry';
 import type { SeveritySetting } from './rules/ruleTypes';
