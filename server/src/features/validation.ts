@@ -67,9 +67,6 @@ interface KeyRulePlan {
   needs: number;
 }
 
-/** Tests turn the filters off (Rule.keyTypes, Rule.needs) to check that they skip only keys the rules find nothing on. */
-export const keyRuleFilters = { enabled: true };
-
 /** The key rules that can find anything on a key type, in registry order. */
 function plansFor(keyType: string | undefined): KeyRulePlan[] {
   return KEY_RULES.filter((r) => !r.keyTypes || (keyType !== undefined && r.keyTypes.includes(keyType))).map((rule) => ({ rule, needs: (rule.needs ?? []).reduce((m, n) => m | NEED_BITS.get(n)!, 0) }));
@@ -81,9 +78,8 @@ function plansFor(keyType: string | undefined): KeyRulePlan[] {
  */
 const plansByKeyType = new Map<string, KeyRulePlan[]>([...new Set(KEY_RULES.flatMap((r) => r.keyTypes ?? []))].map((t) => [t, plansFor(t)]));
 const otherKeyTypes = plansFor(undefined);
-const unfiltered = KEY_RULES.map((rule) => ({ rule, needs: 0 }));
+/** A rule that declares `keyTypes` runs on keys of those types only: its body need not ask. */
 function keyRulesFor(keyType: string): KeyRulePlan[] {
-  if (!keyRuleFilters.enabled) return unfiltered;
   return plansByKeyType.get(keyType) ?? otherKeyTypes;
 }
 
@@ -385,7 +381,7 @@ function absolute(key: MetabaseKey, f: CachedFinding): Finding {
  * document is validated between other requests (validateInSlices). The document rules' findings
  * come as objects; the keys' stay stored on the keys, listed in document order.
  */
-function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, sliceMs = Infinity): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number } {
+function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, sliceMs = Infinity, skipByNeeds = true): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number } {
   const model = doc.model;
   /** Findings of the document rules. */
   const findings: Finding[] = [];
@@ -442,7 +438,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
         base = key.element.start;
         const has = needMask(key.element);
         for (const { rule, needs } of keyRulesFor(key.keyType)) {
-          if (needs !== 0 && (needs & has) === 0) continue;
+          if (skipByNeeds && needs !== 0 && (needs & has) === 0) continue;
           current = rule.meta.id;
           rule.checkKey!(keyCtx, key);
         }
@@ -514,9 +510,13 @@ export function toDiagnostic(doc: MetabaseDocument, f: Finding, severity: Severi
   return diagnostic;
 }
 
-export function validate(doc: MetabaseDocument, settings: ValidationSettings = {}): ValidationResult {
+/**
+ * `checkEveryKey` runs each key rule on every key of its types, also those without a property the
+ * rule `needs`: a test compares the diagnostics both ways, so a wrong `needs` declaration shows.
+ */
+export function validate(doc: MetabaseDocument, settings: ValidationSettings = {}, checkEveryKey = false): ValidationResult {
   const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
-  const steps = findingSteps(doc, enabled);
+  const steps = findingSteps(doc, enabled, Infinity, !checkEveryKey);
   for (let r = steps.next(); !r.done; r = steps.next());
   return finish(doc, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
 }

@@ -160,7 +160,6 @@ export const rapidFailDisabled: Rule = {
   keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
     const m = ctx.model;
-    if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
     const off = findAttr(key.element, 'RapidFailProtection');
     if (off && parseBool(m.valueOf(key.element, off)) === false) {
       ctx.reportAttr(key, off, 'Rapid-fail protection is off, so a pool whose worker process keeps crashing is never stopped. The process is restarted again and again, burning CPU, and no clear event says why. Turn it back on unless you are debugging the crashes.');
@@ -182,7 +181,6 @@ export const pingingDisabled: Rule = {
   keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
     const m = ctx.model;
-    if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
     const attr = findAttr(key.element, 'PingingEnabled');
     if (!attr || parseBool(m.valueOf(key.element, attr)) !== false) return;
     ctx.reportAttr(key, attr, 'Pinging is off, so a hung worker process is never noticed. Its requests queue until users give up. Keep PingingEnabled="TRUE" in production (turn it off only while a debugger is attached).');
@@ -298,7 +296,6 @@ export const orphanWorkerProcess: Rule = {
   keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
     const m = ctx.model;
-    if (key.keyType !== 'IIsApplicationPool' && key.keyType !== 'IIsApplicationPools') return;
     const attr = findAttr(key.element, 'OrphanWorkerProcess');
     if (!attr || parseBool(m.valueOf(key.element, attr)) !== true) return;
     ctx.reportAttr(key, attr, 'OrphanWorkerProcess is on, so hung worker processes are left running and pile up. A process that fails its health ping is kept for a debugger and a new one starts beside it, holding memory. Turn it off on production servers.');

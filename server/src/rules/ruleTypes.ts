@@ -85,11 +85,14 @@ export interface Rule {
    */
   reads?: readonly string[];
   /**
-   * For a key part: the key types it can find anything on; other keys are not handed to it. (The
-   * key pass calls 30 rules for each of 46,000 keys in a 10,000-site file; most of them look at a
-   * few key types or properties only.)
+   * For a key part: the key types it runs on. Other keys are never handed to it, so its body does
+   * not ask the key's type again. (The key pass calls 30 rules for each of 46,000 keys in a
+   * 10,000-site file; most of them look at a few key types or properties only.)
    */
   keyTypes?: readonly string[];
-  /** For a key part: it finds nothing on a key that sets none of these properties. */
+  /**
+   * For a key part: it finds nothing on a key that sets none of these properties, so the key pass
+   * may skip such keys (test/unit/ruleRegistry.test.ts validates without skipping and compares).
+   */
   needs?: readonly string[];
 }

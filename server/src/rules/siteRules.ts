@@ -20,7 +20,7 @@ export const invalidBinding: Rule = {
   },
   keyTypes: ['IIsWebServer'],
   checkKey(ctx, key) {
-    if (key.keyType !== 'IIsWebServer' || ctx.model.isTemplate(key)) return;
+    if (ctx.model.isTemplate(key)) return;
     for (const name of ['ServerBindings', 'SecureBindings'] as const) {
       const attr = findAttr(key.element, name);
       if (!attr) continue;
