@@ -28,6 +28,15 @@ T0=$(date +%s.%N)
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 log() { echo "[install-e2e] $*" >&2; }
 
+# One install at a time per cache: two test runs started together (two checkouts, or CI beside a
+# developer's run) would otherwise wipe each other's half-installed code-server. The second waits,
+# then finds the install complete.
+mkdir -p "$CACHE"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE/.install.lock"
+  flock 9
+fi
+
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="__none__"; fi
