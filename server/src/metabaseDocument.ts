@@ -16,7 +16,7 @@ import { scanInSlices } from './parser/slicedScan';
 import type { XmlDocument } from './parser/xmlTypes';
 import { MetabaseModel } from './model/metabaseModel';
 import type { SchemaCatalog } from './schema/catalog';
-import type { ValidationCache } from './features/validation';
+import type { ValidationCache } from './rules/findingCache';
 
 export interface TextChange {
   /** Absent for a whole-text replacement. */

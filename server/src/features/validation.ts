@@ -5,7 +5,7 @@
  * them, quick fixes read them).
  *
  * Findings of key rules are kept per key (offsets relative to the key's element) in a
- * ValidationCache that travels with the document from version to version: after an edit only the
+ * ValidationCache (rules/findingCache.ts) that travels with the document from version to version: after an edit only the
  * keys whose elements changed are checked again, and all of them only when the isolation mode or
  * the schema changed. Findings of document rules that declare what they read (Rule.reads) are
  * kept there too, with absolute offsets that each edit moves (noteEdit); the other document rules
@@ -13,12 +13,12 @@
  */
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
-import { positionByIndex, type MetabaseKey, type MetabaseModel, type ModelChange } from '../model/metabaseModel';
+import type { MetabaseKey, MetabaseModel } from '../model/metabaseModel';
+import { ValidationCache, type CachedFinding } from '../rules/findingCache';
 import { ruleDocUrl } from '../rules/ruleDocs';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
-import type { SchemaCatalog } from '../schema/catalog';
 import { attributeEnd, type NameIds, type XmlAttribute, type XmlElement } from '../parser/xmlTypes';
 import { detach } from '../util/detach';
 
@@ -108,9 +108,6 @@ function needMask(el: XmlElement): number {
   return mask;
 }
 
-/** A key rule's finding with offsets relative to the key's element. */
-type CachedFinding = Omit<Finding, 'key'>;
-
 /**
  * The document-wide facts key rules may read besides their own key: when any of them changes,
  * every key is checked again.
@@ -138,189 +135,6 @@ function validationContext(model: MetabaseModel): string {
 }
 
 const contextMemos = new WeakMap<MetabaseModel, { pools: MetabaseKey | undefined; ws: MetabaseKey | undefined; poolMap: ReadonlyMap<string, MetabaseKey>; mode: string; has64: boolean; value: string }>();
-
-/** One edit of the text, as MetabaseDocument.update applied it (offsets of the text before it). */
-export interface DocumentEdit {
-  start: number;
-  end: number;
-  /** Length of the text put in place of [start, end). */
-  inserted: number;
-  /** The edit added or removed a line break (line numbers after it moved). */
-  lineBreaks: boolean;
-  /** What the model made of it; null when there was no model to update. */
-  change: ModelChange | null;
-}
-
-/**
- * Findings of the key rules, per key, and of the document rules that declare what they read,
- * valid for one validation context and one schema. Key-rule findings are kept on the keys
- * themselves (a map of 46,000 keys costs more than the lookups it saves); a key that leaves the
- * document takes its findings with it.
- */
-export class ValidationCache {
-  /** Findings of document rules by rule id (absolute offsets), and whether the rule asked for line numbers. */
-  private readonly documentFindings = new Map<string, { findings: Finding[]; usedLines: boolean }>();
-  /**
-   * A validation went through every key of the model with this cache, and since then keys only
-   * came or went by edits it was told of (noteEdit): the next one checks the keys that came and
-   * collects the findings of the keys that have some, instead of visiting all 46,000.
-   */
-  private complete = false;
-  /** Keys that came by edits since the last validation. */
-  private readonly pending = new Set<MetabaseKey>();
-  /** Keys whose stored findings are not empty. */
-  private readonly flagged = new Set<MetabaseKey>();
-
-  constructor(
-    readonly context: string,
-    readonly catalog: SchemaCatalog,
-  ) {}
-
-  documentRule(id: string): readonly Finding[] | undefined {
-    return this.documentFindings.get(id)?.findings;
-  }
-
-  storeDocumentRule(id: string, findings: Finding[], usedLines: boolean): void {
-    this.documentFindings.set(id, { findings, usedLines });
-  }
-
-  /**
-   * Carries the document rules' findings over an edit: dropped when the edit may change them
-   * (see Rule.reads), otherwise moved by the change in length and pointed at the keys that
-   * replaced the edited ones.
-   */
-  noteEdit(edit: DocumentEdit): void {
-    if (!edit.change) this.complete = false;
-    else {
-      for (const g of edit.change.gone) {
-        if (this.flagged.delete(g)) this.unflagged.push(g);
-        this.pending.delete(g);
-      }
-      for (const f of edit.change.fresh) this.pending.add(f);
-      if (edit.change.structural) this.moved = true;
-    }
-    if (this.documentFindings.size === 0) return;
-    const changed = edit.change?.changed;
-    // A key that only moved as a leaf (ModelChange.leafMove) is seen by no rule that reads
-    // properties; the rules that read none (paths, the key tree) run again.
-    const leaf = edit.change?.leafMove === true;
-    if (!edit.change || (!changed && !leaf) || changed?.has('Location')) {
-      this.documentFindings.clear();
-      return;
-    }
-    const { gone, fresh } = edit.change;
-    const swap = new Map(gone.map((g, i) => [g, fresh[i]]));
-    const delta = edit.inserted - (edit.end - edit.start);
-    // -1: the offset is in or at the edges of the edited text, where moving it is a guess.
-    const move = (o: number): number => (o < edit.start ? o : o > edit.end ? o + delta : -1);
-    const affected = leaf ? (reads: readonly string[]): boolean => reads.length === 0 : (reads: readonly string[]): boolean => reads.some((name) => changed!.has(name));
-    for (const [id, entry] of this.documentFindings) {
-      const reads = ruleById.get(id)?.reads;
-      if (!reads || affected(reads) || (entry.usedLines && edit.lineBreaks) || (leaf && entry.findings.some((f) => f.key === gone[0]))) {
-        this.documentFindings.delete(id);
-        continue;
-      }
-      // Checked first, then moved in place (the findings are this cache's own objects: results
-      // get diagnostics made from them), so an edit allocates nothing per finding.
-      let touched = false;
-      for (const f of entry.findings) {
-        if (move(f.start) < 0 || move(f.end) < 0) {
-          touched = true;
-          break;
-        }
-      }
-      if (touched) {
-        this.documentFindings.delete(id);
-        continue;
-      }
-      for (const f of entry.findings) {
-        f.start = move(f.start);
-        f.end = move(f.end);
-        if (f.key && swap.size > 0) f.key = swap.get(f.key) ?? f.key;
-      }
-    }
-  }
-
-  of(key: MetabaseKey): CachedFinding[] | undefined {
-    const slot = key.findings as { cache: ValidationCache; list: CachedFinding[] } | undefined;
-    return slot && slot.cache === this ? slot.list : undefined;
-  }
-
-  store(key: MetabaseKey, list: CachedFinding[]): void {
-    key.findings = { cache: this, list };
-    if (list.length > 0) this.flagged.add(key);
-    else this.flagged.delete(key);
-  }
-
-  /** The keys to check, when a walk over all keys is not needed (then keyedAfter lists the keys with findings). */
-  shortcut(model: MetabaseModel): MetabaseKey[] | undefined {
-    if (!this.complete) return undefined;
-    // (A key that came and went again is no longer in the model.)
-    const check = [...this.pending].filter((k) => model.keys[k.index] === k);
-    this.pending.clear();
-    return check;
-  }
-
-  /**
-   * The keys with findings in document order, after `checked` (the keys of shortcut) were
-   * checked: the list of the last validation without the keys that left, merged with the checked
-   * keys that have findings. (Sorting the 7,000 keys with findings of the 10,000-site file on
-   * every keystroke cost 1-2 ms.)
-   */
-  keyedAfter(model: MetabaseModel, checked: readonly MetabaseKey[]): MetabaseKey[] {
-    const added = checked.filter((k) => this.flagged.has(k)).sort((a, b) => a.index - b.index);
-    const lengthOf = (k: MetabaseKey): number => this.of(k)?.length ?? 0;
-    for (const k of this.unflagged) this.keyedTotal -= lengthOf(k);
-    for (const k of added) this.keyedTotal += lengthOf(k);
-    if (!this.moved) {
-      // Keys were only replaced (no key came, went or moved): every key kept its index, so the
-      // ones that left are found by binary search and the new ones go in the same way.
-      const keyed = this.keyed;
-      for (const k of this.unflagged) {
-        const at = positionByIndex(keyed, k.index);
-        if (keyed[at] === k) keyed.splice(at, 1);
-      }
-      for (const k of added) keyed.splice(positionByIndex(keyed, k.index), 0, k);
-    } else {
-      const kept = this.keyed.filter((k) => model.keys[k.index] === k);
-      let out = kept;
-      if (added.length > 0) {
-        out = [];
-        let i = 0;
-        for (const k of added) {
-          while (i < kept.length && kept[i].index < k.index) out.push(kept[i++]);
-          out.push(k);
-        }
-        while (i < kept.length) out.push(kept[i++]);
-      }
-      this.keyed = out;
-    }
-    this.unflagged = [];
-    this.moved = false;
-    return this.keyed;
-  }
-
-  /** A walk over all keys starts (false) or ended (true, with the keys that have findings in document order). */
-  setComplete(complete: boolean, keyed: MetabaseKey[] = []): void {
-    this.complete = complete;
-    this.pending.clear();
-    this.keyed = keyed;
-    this.unflagged = [];
-    this.moved = false;
-    this.keyedTotal = 0;
-    for (const k of keyed) this.keyedTotal += this.of(k)?.length ?? 0;
-    if (!complete) this.flagged.clear();
-  }
-
-  /** The keys with findings, in document order, as of the last validation. */
-  private keyed: MetabaseKey[] = [];
-  /** How many findings the keys of `keyed` have together. */
-  keyedTotal = 0;
-  /** Keys with findings that left since the last validation. */
-  private unflagged: MetabaseKey[] = [];
-  /** Keys came, went or moved since the last validation (indices changed). */
-  private moved = false;
-}
 
 function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => void, onLineOf?: () => void): RuleContext {
   const attrRange = (key: MetabaseKey, attr: XmlAttribute, part: 'all' | 'name' | 'value'): [number, number] => {
@@ -363,11 +177,6 @@ function makeContext(doc: MetabaseDocument, sink: (f: Omit<Finding, 'rule'>) => 
 /** The order of diagnostics: by start, then end, then rule id. */
 function compareFindings(a: { start: number; end: number; rule: string }, b: { start: number; end: number; rule: string }): number {
   return a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
-}
-
-/** A key's stored findings (after findingSteps filled them). */
-function cachedOf(key: MetabaseKey): CachedFinding[] {
-  return (key.findings as { list: CachedFinding[] }).list;
 }
 
 function absolute(key: MetabaseKey, f: CachedFinding): Finding {
@@ -546,6 +355,9 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
  * offsets only when it is shown: at 10,000 sites most of them are counted, not shown.
  */
 function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly MetabaseKey[], keyedTotal: number, settings: ValidationSettings, enabled: (ruleId: string) => boolean): ValidationResult {
+  // (findingSteps stored every key's findings in the document's cache.)
+  const cache = doc.validationCache!;
+  const cachedOf = (key: MetabaseKey): CachedFinding[] => cache.of(key) ?? [];
   const filter = new SuppressionFilter(doc.source, doc.xml, doc.lines);
   const max = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
   const shown: Diagnostic[] = [];
@@ -565,6 +377,7 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
   let list: CachedFinding[] = [];
   /** Findings in the keys' lists loaded so far. */
   let loaded = 0;
+  let outOfOrder = false;
   const advance = (): boolean => {
     for (;;) {
       if (++i >= list.length) {
@@ -580,8 +393,11 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
       const start = at + f.start;
       const end = at + f.end;
       // Keys in document order give findings in diagnostic order, unless keys overlap (a key
-      // nested in another, in a broken file): then sort them all as they come.
-      if (cur.rule !== '' && (start - cur.start || end - cur.end || (f.rule < cur.rule ? -1 : 0)) < 0) throw new OutOfOrder();
+      // nested in another, in a broken file): then sort them all as they come (below).
+      if (cur.rule !== '' && (start - cur.start || end - cur.end || (f.rule < cur.rule ? -1 : 0)) < 0) {
+        outOfOrder = true;
+        return false;
+      }
       cur.rule = f.rule;
       cur.start = start;
       cur.end = end;
@@ -592,27 +408,25 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
   // With no rule turned off and no suppression comment, every finding counts: once the cap is
   // reached the rest are counted by list lengths, not visited.
   const countable = filter.isEmpty && !Object.values(settings.rules ?? {}).includes('off');
-  try {
-    let more = advance();
-    let d = 0;
-    while (d < docs.length || more) {
-      if (countable && shown.length >= max) {
-        // The lists not loaded yet: the running total of the keys' findings less those loaded.
-        total += docs.length - d + (more ? list.length - i : 0) + (keyedTotal - loaded);
-        break;
-      }
-      if (more && (d >= docs.length || compareFindings(docs[d], cur) > 0)) {
-        const key = keyed[k - 1];
-        const f = list[i];
-        consider(cur, () => absolute(key, f));
-        more = advance();
-      } else {
-        const f = docs[d++];
-        consider(f, () => f);
-      }
+  let more = advance();
+  let d = 0;
+  while (!outOfOrder && (d < docs.length || more)) {
+    if (countable && shown.length >= max) {
+      // The lists not loaded yet: the running total of the keys' findings less those loaded.
+      total += docs.length - d + (more ? list.length - i : 0) + (keyedTotal - loaded);
+      break;
     }
-  } catch (err) {
-    if (!(err instanceof OutOfOrder)) throw err;
+    if (more && (d >= docs.length || compareFindings(docs[d], cur) > 0)) {
+      const key = keyed[k - 1];
+      const f = list[i];
+      consider(cur, () => absolute(key, f));
+      more = advance();
+    } else {
+      const f = docs[d++];
+      consider(f, () => f);
+    }
+  }
+  if (outOfOrder) {
     shown.length = 0;
     total = 0;
     const all = [...docFindings];
@@ -621,5 +435,3 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
   }
   return { diagnostics: shown, truncated: total - shown.length };
 }
-
-class OutOfOrder extends Error {}

@@ -28,8 +28,8 @@ export class MetabaseKey {
   parent: MetabaseKey | null = null;
   /** Child keys (a shared empty array until the first child). */
   children: MetabaseKey[] = NO_KEYS;
-  /** Slot for the validation cache (features/validation.ts). */
-  findings: unknown = undefined;
+  /** Slot for the validation cache (rules/findingCache.ts): what it keeps of this key; the model never reads it. */
+  findings: object | undefined = undefined;
   /**
    * Slots for the model: the key's own ScriptMaps and bindings, parsed once (a key's element never
    * changes: an edit makes a new key). Slots, not maps: a map keyed by 46,000 fresh objects first
@@ -118,7 +118,7 @@ export interface ModelChange {
    * AppPoolId...) on it. Document rules reach keys only as applications, pools, sites, keys with
    * an indexed property, and the keys above those (see Rule.reads), so such a key is none of
    * theirs before or after: only the rules about paths and the key tree find anything new
-   * (features/validation.ts, ValidationCache.noteEdit).
+   * (rules/findingCache.ts, ValidationCache.noteEdit).
    */
   leafMove: boolean;
 }
