@@ -189,11 +189,16 @@ export function registerHistoryDiff(client: LanguageClient): { provider: Changes
   const view = vscode.window.createTreeView('iis6Metabase.changes', { treeDataProvider: provider, showCollapseAll: true });
   provider.view = view;
 
-  /** Asks the server to compare the two files as their editors hold them (or as saved, when not open). */
+  /**
+   * Asks the server to compare the two files as their editors hold them. Both are open (a history
+   * copy opens as a metabase too), so the server first compares the documents it already has;
+   * when it has not (another language, a big file still being read), the texts are sent.
+   */
   const compare = async (oldUri: vscode.Uri, newUri: vscode.Uri): Promise<DiffResponse | undefined> => {
-    const text = async (u: vscode.Uri): Promise<string> => (await vscode.workspace.openTextDocument(u)).getText();
-    const params: DiffParams = { old: { uri: oldUri.toString(), text: await text(oldUri) }, new: { uri: newUri.toString(), text: await text(newUri) } };
-    const result = await client.sendRequest<DiffResponse | null>(DIFF_REQUEST, params);
+    const docs = [await vscode.workspace.openTextDocument(oldUri), await vscode.workspace.openTextDocument(newUri)] as const;
+    const side = (d: vscode.TextDocument, withText: boolean) => ({ uri: d.uri.toString(), ...(withText || d.languageId !== LANGUAGE_ID ? { text: d.getText() } : {}) });
+    const ask = (withText: boolean): Promise<DiffResponse | null> => client.sendRequest<DiffResponse | null>(DIFF_REQUEST, { old: side(docs[0], withText), new: side(docs[1], withText) } satisfies DiffParams);
+    const result = (await ask(false)) ?? (await ask(true));
     if (!result) return undefined;
     provider.show({ oldUri, newUri, result });
     await vscode.commands.executeCommand('setContext', 'iis6Metabase.hasChanges', true);
