@@ -113,9 +113,13 @@ export class ChangesTreeProvider implements vscode.TreeDataProvider<ChangeElemen
       case 'key': {
         const k = element.key;
         const hasChildren = this.getChildren(element).length > 0;
-        const item = new vscode.TreeItem(k.location, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        // IIS_Global (Location ".") holds what IIS itself writes at each save (ChangeNumber, the
+        // history version, time stamps): shown closed, so that the changes someone made lead.
+        const bookkeeping = k.location.trim() === '.';
+        const item = new vscode.TreeItem(k.location, hasChildren ? (bookkeeping ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded) : vscode.TreeItemCollapsibleState.None);
         item.id = `key:${k.location.toLowerCase()}`;
         item.description = k.mark === 'changed' ? k.keyType : `${k.keyType} · ${k.mark}`;
+        if (bookkeeping) item.description += ' · written by IIS at each save';
         item.iconPath = new vscode.ThemeIcon(MARK_ICON[k.mark]);
         item.contextValue = `changedKey.${k.mark}`;
         const first = k.changes[0]!;

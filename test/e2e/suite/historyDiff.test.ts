@@ -1,7 +1,8 @@
 /**
  * "IIS 6: Compare with History…" and "IIS 6: Copy Changes as adsutil Script" in the real editor.
- * The workspace has History/MetaBase_0000000012_0000000000.xml beside MetaBase.xml (an older
- * version: no ShopPool site, the intranet in "ImportedPool", other passwords). The commands get the
+ * The workspace has History/MetaBase_0000000011_0000000000.xml beside MetaBase.xml (an older
+ * version: no ShopPool site, the intranet in "ImportedPool", other passwords; version 12, the same
+ * file, is left unopened for the lint task's test). The commands get the
  * history file as an argument, which skips the quick pick.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import type { ChangeElement } from '../../../client/src/historyDiff';
 import type { DiffResponse } from '../../../server/src/protocol';
 import { closeAllEditors, extensionApi, openDoc, positionOf, waitFor, workspaceUri, type ExtensionApi } from './helpers';
 
-const HISTORY = 'History/MetaBase_0000000012_0000000000.xml';
+const HISTORY = 'History/MetaBase_0000000011_0000000000.xml';
 
 suite('Compare with History', () => {
   let doc: vscode.TextDocument;
@@ -60,7 +61,7 @@ suite('Compare with History', () => {
     const input = diffTab.input as vscode.TabInputTextDiff;
     assert.equal(input.original.toString(), workspaceUri(HISTORY).toString());
     assert.equal(input.modified.toString(), doc.uri.toString());
-    assert.equal(diffTab.label, 'MetaBase_0000000012_0000000000.xml ↔ MetaBase.xml');
+    assert.equal(diffTab.label, 'MetaBase_0000000011_0000000000.xml ↔ MetaBase.xml');
 
     const shown = rows();
     const text = shown.join('\n');
@@ -77,6 +78,11 @@ suite('Compare with History', () => {
     assert.ok(shown.includes('  AspBufferingLimit | removed (was "4194304")'), text);
     assert.ok(shown.includes('  AnonymousUserPass | changed (secure value, not shown)'), text);
     assert.ok(shown.includes('/LM/W3SVC/20 | IIsWebServer · added'), text);
+    // What IIS writes at each save (ChangeNumber, the history version) is there, closed.
+    const global = element((e) => e.type === 'key' && e.key.location === '.');
+    const globalItem = api.changes.getTreeItem(global);
+    assert.equal(globalItem.description, 'IIS_Global · written by IIS at each save');
+    assert.equal(globalItem.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     const history = (await vscode.workspace.openTextDocument(workspaceUri(HISTORY))).getText();
     const password = /AnonymousUserPass="([^"]+)"/.exec(history)?.[1];
     assert.ok(password && !text.includes(password), 'a secure value is shown');
@@ -105,7 +111,7 @@ suite('Compare with History', () => {
     assert.equal(clipboard, script);
     const lines = clipboard.split('\r\n');
     assert.equal(lines[0], '@echo off');
-    assert.match(lines[1]!, /^rem Applies the changes from MetaBase_0000000012_0000000000\.xml to MetaBase\.xml /);
+    assert.match(lines[1]!, /^rem Applies the changes from MetaBase_0000000011_0000000000\.xml to MetaBase\.xml /);
     const run = 'cscript //nologo %SystemDrive%\\Inetpub\\AdminScripts\\adsutil.vbs ';
     assert.ok(lines.includes(`${run}SET "W3SVC/1962875481/AppPoolId" "IntranetPool"`), clipboard);
     assert.ok(lines.includes(`${run}CREATE "W3SVC/20" "IIsWebServer"`), clipboard);
