@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { DOCUMENT_READY_NOTIFICATION, LIMIT_NOTIFICATION, type DocumentReadyParams, type LimitReachedParams, type LspPosition, type LspRange } from '../../server/src/protocol';
+import { registerHistoryDiff, type ChangesTreeProvider } from './historyDiff';
 import { registerLintTasks } from './lintTask';
 import { ProcessModelPanel } from './processModelPanel';
 import { redactingChannel } from './traceRedaction';
@@ -18,6 +19,8 @@ let client: LanguageClient | undefined;
 export interface ExtensionApi {
   client: LanguageClient;
   tree: TopologyTreeProvider;
+  /** The "Metabase Changes" view of Compare with History… (historyDiff.ts). */
+  changes: ChangesTreeProvider;
 }
 
 const MODE_TEXT = {
@@ -45,6 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(lc);
 
   context.subscriptions.push(registerLintTasks(lc, context.extension));
+  const historyDiff = registerHistoryDiff(lc);
+  context.subscriptions.push(historyDiff.disposable);
 
   const tree = new TopologyTreeProvider(lc);
   const view = vscode.window.createTreeView('iis6Metabase.topology', { treeDataProvider: tree, showCollapseAll: true });
@@ -137,7 +142,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   await lc.start();
   tree.refreshSoon(0);
-  return { client: lc, tree };
+  return { client: lc, tree, changes: historyDiff.provider };
 }
 
 export async function deactivate(): Promise<void> {

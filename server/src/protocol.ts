@@ -222,6 +222,57 @@ export interface ProcessViewResponse {
 
 export type ProcessViewResult = ProcessViewResponse | null;
 
+// ---- iis6Metabase/diff ------------------------------------------------------------------
+
+/**
+ * Client -> server: what changed from one metabase to another (a History copy and the file open
+ * in the editor), compared as IIS reads them (server/src/features/diff.ts). Each side is a uri
+ * with its text; without a text, the open document of that uri. Secure values never appear.
+ * Answered null when a side has neither text nor open document.
+ */
+export const DIFF_REQUEST = 'iis6Metabase/diff';
+
+export interface DiffSide {
+  uri: string;
+  text?: string;
+}
+
+export interface DiffParams {
+  old: DiffSide;
+  new: DiffSide;
+}
+
+export interface DiffChange {
+  kind: 'key-added' | 'key-removed' | 'key-type-changed' | 'property-added' | 'property-removed' | 'property-changed';
+  location: string;
+  keyType: string;
+  /** null for a change of the key itself. */
+  property: string | null;
+  /** A value, a MULTISZ's entries, or null (absent, or secure). */
+  old: string | string[] | null;
+  new: string | string[] | null;
+  secure: boolean;
+  /** Where the change is in each file (null where it is absent). */
+  oldPosition: LspPosition | null;
+  newPosition: LspPosition | null;
+}
+
+export interface DiffResponse {
+  old: string;
+  new: string;
+  changes: DiffChange[];
+  /** What the changes do to the process model ("/LM/W3SVC/1/ROOT moves from DefaultAppPool to ShopPool"). */
+  effects: string[];
+  /** Errors in NEW that OLD did not have. */
+  newErrors: Array<{ code: string; message: string; location: string | null; position: LspPosition }>;
+  /** The changes as a Windows .cmd script of adsutil.vbs commands (secure values asked for, never written). */
+  adsutil: string;
+  /** The changes as `iis6-metabase diff` prints them. */
+  text: string;
+}
+
+export type DiffResult = DiffResponse | null;
+
 // ---- the lint line ------------------------------------------------------------------------
 //
 // The text output of `iis6-metabase lint`, one line per diagnostic:

@@ -34,6 +34,8 @@ export const suiteWorkspaceFiles: WorkspaceFiles = {
   'big/1000-sites.metabase.xml': generateMetabase({ sites: 1000 }),
   // Never opened by a test: its Problems can only come from the lint task (lintTask.test.ts).
   'History/MetaBase_0000000012_0000000000.xml': { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'misconfigs', '03-apppool-missing.xml') },
+  // The same older version, for Compare with History (historyDiff.test.ts opens it).
+  'History/MetaBase_0000000011_0000000000.xml': { copyFrom: path.join(repoRoot, 'test', 'fixtures', 'misconfigs', '03-apppool-missing.xml') },
 };
 
 export type MochaTestResult = TestResult;

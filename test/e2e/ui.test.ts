@@ -22,6 +22,8 @@ import { discardSavedLogs, makeTempDir, run, saveLogs, since } from './lib/proce
 import {
   activeEditor,
   closePanel,
+  collapseView,
+  notification,
   hideSideBar,
   goToLine,
   hoverSquiggle,
@@ -36,7 +38,7 @@ import {
   webviewContent,
 } from './lib/workbench';
 import { copyForPackaging, readVsix } from './lib/vsix';
-import { createWorkspace } from './lib/workspace';
+import { createWorkspace, defaultWorkspaceFiles } from './lib/workspace';
 
 const pkgJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
 const pkg = pkgJson as { publisher: string; name: string; version: string };
@@ -47,6 +49,23 @@ function lineColOf(text: string): { line: number; column: number } {
   const i = lines.findIndex((l) => l.includes(text));
   assert.ok(i >= 0, `${text} not in ${exampleMetabase}`);
   return { line: i + 1, column: lines[i]!.indexOf(text) + 1 };
+}
+
+/**
+ * An older version of the example, as IIS would have kept it in History/: IntranetPool was one
+ * process, the shop and its staging site ran in DefaultAppPool, the shop had one binding less, and
+ * the anonymous password was another.
+ */
+function olderExample(): string {
+  const text = readFileSync(exampleMetabase, 'utf8');
+  const older = text
+    .replace(/(Location ="\/LM\/W3SVC\/AppPools\/IntranetPool"[^>]*?MaxProcesses=")2"/, '$11"')
+    .replace('AppPoolId="ShopPool"', 'AppPoolId="DefaultAppPool"')
+    .replace('AppPoolId="LegacyPool"', 'AppPoolId="DefaultAppPool"')
+    .replace(/(ServerBindings=":80:www\.example\.com)\r?\n\t+:80:example\.com"/, '$1"')
+    .replace(/(AnonymousUserPass="[0-9a-f]+)[0-9a-f]{6}"/, '$1a1b2c3"');
+  assert.notEqual(older, text);
+  return older;
 }
 
 const start = performance.now();
@@ -143,7 +162,7 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     const installed = readdirSync(server.extensionsDir);
     assert.ok(installed.includes(`${pkg.publisher}.${pkg.name}-${pkg.version}`), `not installed: ${installed.join(', ')}`);
     browser = await launchBrowser(root);
-    const workspace = createWorkspace(root);
+    const workspace = createWorkspace(root, { ...defaultWorkspaceFiles, 'History/MetaBase_0000000411_0000000000.xml': olderExample() });
     await openWorkbench(browser.page, server.workbenchUrl(workspace));
     page_ = browser.page;
     log(`workbench up at ${server.baseUrl}`);
@@ -298,5 +317,44 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     await body.locator('#filter').fill('');
     await body.locator('#filter-status', { hasText: /^4 groups$/ }).waitFor();
     log('process view filter works');
+  });
+
+  step('IIS 6: Compare with History… shows the Metabase Changes view beside the text diff', async () => {
+    const page = workbench();
+    // Close the process-model preview: the diff takes the editor area.
+    const previewTab = page.locator('.tabs-container .tab', { hasText: 'Processes: MetaBase.xml' });
+    await previewTab.click();
+    await previewTab.locator('.tab-actions .action-label').click();
+    await previewTab.waitFor({ state: 'detached' });
+    await page.locator('.tabs-container .tab', { hasText: /^MetaBase\.xml/ }).first().click();
+    await activeEditor(page).click({ position: { x: 5, y: 5 } });
+    await runCommand(page, 'IIS 6: Compare with History…');
+    // The History folder beside MetaBase.xml: its copy by version number, with the file date.
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Version 411' }).first();
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /History\/MetaBase_0000000411_0000000000\.xml/);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Another metabase file' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'MetaBase_0000000411_0000000000.xml ↔ MetaBase.xml' }).waitFor();
+    const pane = page.locator('.part.sidebar');
+    await collapseView(page, /^IIS Metabase/);
+    await treeRow(pane, 'What changes for the applications').waitFor();
+    await treeRow(pane, 'IntranetPool becomes a web garden of 2 processes').waitFor();
+    await treeRow(pane, '/LM/W3SVC/21/ROOT moves from DefaultAppPool to LegacyPool').waitFor();
+    await treeRow(pane, /AppPoolId.*"DefaultAppPool" → "ShopPool"/).waitFor();
+    await treeRow(pane, /AnonymousUserPass.*secure value, not shown/).waitFor();
+    // A wider side bar, so that the rows read whole (drag the sash at its right edge).
+    const box = await pane.boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width + 300, box.y + box.height / 2, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.mouse.move(20, 600);
+    await screenshot(page, 'ui-08-compare-history');
+    await runCommand(page, 'IIS 6: Copy Changes as adsutil Script');
+    await notification(page, /Copied an adsutil\.vbs script of \d+ commands/);
+    log('compare with history visible');
   });
 });

@@ -9,6 +9,9 @@ import type { MetabaseLanguageService } from '../languageService';
 import type { MetabaseDocument } from '../metabaseDocument';
 import { RenameError } from '../features/navigation';
 import {
+  DIFF_REQUEST,
+  type DiffParams,
+  type DiffResult,
   LIMIT_NOTIFICATION,
   LINT_REQUEST,
   PROCESS_MODEL_REQUEST,
@@ -26,6 +29,7 @@ import {
   type TopologyResult,
 } from '../protocol';
 import type { DocumentStore } from './documentStore';
+import { diffRequest } from './diffRequest';
 import { Lifecycle } from './lifecycle';
 import { checkParams, type ParamsShape } from './params';
 
@@ -138,6 +142,17 @@ export class Handlers {
         if (err instanceof ResponseError) throw err;
         this.connection.console.error(`iis6-metabase: ${LINT_REQUEST} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         throw new ResponseError(ErrorCodes.InternalError, `${LINT_REQUEST}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    // Two metabases compared as IIS reads them (lsp/diffRequest.ts); a failure is an error answer, never a crash.
+    c.onRequest(DIFF_REQUEST, (p: DiffParams): DiffResult => {
+      this.lifecycle.checkRequest(DIFF_REQUEST);
+      try {
+        return diffRequest(ls, this.store, p);
+      } catch (err) {
+        if (err instanceof ResponseError) throw err;
+        this.connection.console.error(`iis6-metabase: ${DIFF_REQUEST} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        throw new ResponseError(ErrorCodes.InternalError, `${DIFF_REQUEST}: ${err instanceof Error ? err.message : String(err)}`);
       }
     });
     c.onRequest(PROCESS_MODEL_REQUEST, (p: ProcessModelParams): ProcessModelResult =>
