@@ -188,7 +188,8 @@ function keysByPath(model: MetabaseModel): Map<string, MetabaseKey> {
 /**
  * The changes from `oldDoc` to `newDoc`, in NEW's document order (removed keys and properties
  * after, in OLD's order), with their effects and the errors the rules find in NEW only.
- * `validate` gives each document's diagnostics (the language service's, with its settings).
+ * `validate` gives each document's diagnostics (the language service's, with its settings; only
+ * the errors are read, so it may leave the rest out).
  */
 export function diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument, validate: (doc: MetabaseDocument) => Diagnostic[]): MetabaseDiff {
   const oldModel = oldDoc.model;

@@ -29,7 +29,11 @@ export interface ValidationSettings {
   rules?: Record<string, SeveritySetting>;
   /** At most this many diagnostics per file (default 1000). */
   maxDiagnostics?: number;
+  /** Only diagnostics at least this severe are made (the diff needs the errors alone). */
+  minimumSeverity?: Severity;
 }
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 1, warning: 2, information: 3, hint: 4 };
 
 export interface DiagnosticData {
   keyType: string | null;
@@ -362,9 +366,10 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
   const max = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
   const shown: Diagnostic[] = [];
   let total = 0;
+  const worstShown = SEVERITY_RANK[settings.minimumSeverity ?? 'hint'];
   const consider = (f: { rule: string; start: number; severity?: Severity }, make: () => Finding): void => {
     const sev = severityOf(f.rule, f as Finding, settings);
-    if (sev === 'off') return;
+    if (sev === 'off' || SEVERITY_RANK[sev] > worstShown) return;
     if (!filter.isEmpty && filter.suppressed(f.rule, f.start)) return;
     total++;
     if (shown.length < max) shown.push(toDiagnostic(doc, make(), sev));
@@ -407,7 +412,7 @@ function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly M
   };
   // With no rule turned off and no suppression comment, every finding counts: once the cap is
   // reached the rest are counted by list lengths, not visited.
-  const countable = filter.isEmpty && !Object.values(settings.rules ?? {}).includes('off');
+  const countable = filter.isEmpty && !settings.minimumSeverity && !Object.values(settings.rules ?? {}).includes('off');
   let more = advance();
   let d = 0;
   while (!outOfOrder && (d < docs.length || more)) {
