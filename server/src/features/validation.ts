@@ -115,6 +115,9 @@ function needMask(el: XmlElement): number {
 /** A key rule's finding with offsets relative to the key's element. */
 type CachedFinding = Omit<Finding, 'key'>;
 
+/** The findings of a key without any, shared (never pushed to: a key's first finding makes its own list). */
+const NO_FINDINGS: CachedFinding[] = [];
+
 /**
  * The document-wide facts key rules may read besides their own key: when any of them changes,
  * every key is checked again.
@@ -250,8 +253,11 @@ export class ValidationCache {
     return slot && slot.cache === this ? slot.list : undefined;
   }
 
+  /** The slot of every key without findings (most keys): one object, not one per key. */
+  private readonly emptySlot = { cache: this as ValidationCache, list: NO_FINDINGS };
+
   store(key: MetabaseKey, list: CachedFinding[]): void {
-    key.findings = { cache: this, list };
+    key.findings = list.length === 0 ? this.emptySlot : { cache: this, list };
     if (list.length > 0) this.flagged.add(key);
     else this.flagged.delete(key);
   }
@@ -407,9 +413,10 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
   let cache = doc.validationCache;
   if (!cache || cache.context !== context || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(detach(context), doc.catalog);
   const keyCache = cache;
-  let fresh: CachedFinding[] = [];
+  let fresh: CachedFinding[] = NO_FINDINGS;
   let base = 0;
   const keyCtx = makeContext(doc, (f) => {
+    if (fresh === NO_FINDINGS) fresh = [];
     // Cached across versions: strings built from the text must not keep the text alive.
     fresh.push({ rule: current, start: f.start - base, end: f.end - base, message: detach(f.message), property: f.property, data: f.data && detachData(f.data), tags: f.tags, severity: f.severity });
   });
@@ -438,7 +445,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
     const checked = (key: MetabaseKey): CachedFinding[] => {
       let list = keyCache.of(key);
       if (!list) {
-        fresh = [];
+        fresh = NO_FINDINGS;
         base = key.element.start;
         const has = needMask(key.element);
         for (const { rule, needs } of keyRulesFor(key.keyType)) {
