@@ -9,8 +9,6 @@ import path from 'node:path';
 import { FIXABLE_RULES } from '../server/src/features/codeActions';
 import { allRules } from '../server/src/rules/registry';
 
-const MISCONFIGS = 'shared/cases/misconfigs.md';
-
 /** Markdown-safe text: element names such as <Custom> would otherwise vanish as HTML. */
 function md(s: string): string {
   return s.replace(/</g, '\\<').replace(/\|/g, '\\|');
@@ -21,9 +19,7 @@ function source(s: string): string {
   const noted = /^(https?:\/\/\S+) \((.+)\)$/.exec(s);
   if (noted) return `<${noted[1]}> (${md(noted[2])})`;
   if (/^https?:\/\//.test(s)) return `<${s}>`;
-  if (s.startsWith('misconfigs.md')) return `${MISCONFIGS}${s.slice('misconfigs.md'.length)} (the project's collection of real misconfigurations)`;
-  if (s.startsWith('process-rules.md')) return `shared/facts/${s}`;
-  return s;
+  throw new Error(`a rule source must be a public URL, not ${JSON.stringify(s)}`);
 }
 
 /**

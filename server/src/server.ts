@@ -10,6 +10,7 @@ import { GarbageCollector } from './lsp/garbage';
 import { setJoinListener } from './parser/pieceText';
 import { Handlers } from './lsp/handlers';
 import { Lifecycle, watchMessageStream } from './lsp/lifecycle';
+import { OpeningProgress } from './lsp/progress';
 import { SettingsManager } from './lsp/settings';
 import { ValidationScheduler } from './lsp/validationScheduler';
 import { DOCUMENT_READY_NOTIFICATION, type DocumentReadyParams } from './protocol';
@@ -21,22 +22,30 @@ const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, 
 if (stdio) watchMessageStream(stdio.reader, stdio.writer, (line) => process.stderr.write(`${line}\n`), (code) => process.exit(code));
 const lifecycle = new Lifecycle();
 const ls = getMetabaseLanguageService();
+const progress = new OpeningProgress(() => connection.window.createWorkDoneProgress());
 const store = new DocumentStore(
   ls,
   (uri) => {
+    progress.validating(uri);
     validation.schedule(uri, 0);
     // The custom requests answered null while it was parsed: the client asks again now.
     const doc = store.get(uri);
     if (doc) void connection.sendNotification(DOCUMENT_READY_NOTIFICATION, { uri, version: doc.version } satisfies DocumentReadyParams);
   },
-  (uri, err) => connection.console.error(`iis6-metabase: parsing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+  (uri, err) => {
+    progress.done(uri);
+    connection.console.error(`iis6-metabase: parsing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  },
 );
 const handlers = new Handlers(connection, store, ls, lifecycle);
 const garbage = new GarbageCollector();
 // Edits keep a big text as pieces of the previous string; joining them (for a whole re-parse, or
 // after many edits) makes a new one and leaves the old one behind.
 setJoinListener((chars) => garbage.drop(chars));
-const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p), () => garbage.quiet());
+const validation = new ValidationScheduler(connection, store, ls, (p) => handlers.notifyLimit(p), (uri) => {
+  progress.done(uri);
+  garbage.quiet();
+});
 handlers.lastPublished = (uri) => validation.lastPublished(uri);
 const settings = new SettingsManager(connection, ls, () => {
   store.reparseAll();
@@ -46,6 +55,7 @@ const settings = new SettingsManager(connection, ls, () => {
 connection.onInitialize((params): InitializeResult => {
   lifecycle.initialized = true;
   settings.initialize(params);
+  progress.supported = params.capabilities.window?.workDoneProgress === true;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -78,6 +88,7 @@ connection.onDidOpenTextDocument(({ textDocument: d }) => {
   garbage.quiet();
   // A huge document is parsed in slices and validated when ready (the store calls back).
   if (store.open(d.uri, d.version, d.text)) validation.schedule(d.uri, 0);
+  else progress.parsing(d.uri, d.text.length);
 });
 connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
   if (!lifecycle.initialized || lifecycle.shutdown) return;
@@ -88,6 +99,7 @@ connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument: d }) => {
   garbage.drop(store.get(d.uri)?.length ?? 0);
   store.close(d.uri);
+  progress.done(d.uri);
   handlers.forget(d.uri);
   validation.clear(d.uri);
 });

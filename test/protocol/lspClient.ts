@@ -23,7 +23,8 @@ export interface TestClient {
   stop(): Promise<void>;
 }
 
-export async function startServer(initializationOptions: unknown = {}): Promise<TestClient> {
+/** `capabilities` are merged into the client capabilities sent with initialize (e.g. `{ window: { workDoneProgress: true } }`). */
+export async function startServer(initializationOptions: unknown = {}, capabilities: Record<string, unknown> = {}): Promise<TestClient> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
   const stderr: string[] = [];
   child.stderr.on('data', (d: Buffer) => stderr.push(d.toString()));
@@ -39,17 +40,22 @@ export async function startServer(initializationOptions: unknown = {}): Promise<
       }
     }
   });
-  for (const method of ['iis6Metabase/limitReached', 'iis6Metabase/documentReady', 'window/showMessage', 'window/logMessage']) {
+  for (const method of ['iis6Metabase/limitReached', 'iis6Metabase/documentReady', 'window/showMessage', 'window/logMessage', '$/progress']) {
     connection.onNotification(method, (params: unknown) => {
       notifications.push({ method, params });
     });
   }
   connection.onRequest('workspace/configuration', () => [{}]);
+  // Recorded among the notifications, in the order they came, as the method name.
+  connection.onRequest('window/workDoneProgress/create', (params: unknown) => {
+    notifications.push({ method: 'window/workDoneProgress/create', params });
+    return null;
+  });
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: null,
-    capabilities: { workspace: { configuration: true } },
+    capabilities: { workspace: { configuration: true }, ...capabilities },
     initializationOptions,
   });
   await connection.sendNotification('initialized', {});

@@ -1,9 +1,10 @@
 import type { PropertyData } from '../schema/types';
 
 /**
- * The values IIS 6.0 setup writes on /LM/W3SVC/AppPools, as found in a real export
- * (shared/realworld/modsic-oval-iis6-a-metabase.xml). They differ from several schema defaults
- * (PeriodicRestartTime 1740 vs 60, PingResponseTime 90 vs 60), which is why the tool never
+ * The values IIS 6.0 setup writes on /LM/W3SVC/AppPools, as found in a real export (the modSIC
+ * project's test metabase, https://github.com/modulogrc/modSIC, file
+ * Modulo.Collect.Probe.Common.Test/Resources/metabaseSample.xml). They differ from several schema
+ * defaults (PeriodicRestartTime 1740 vs 60, PingResponseTime 90 vs 60), which is why the tool never
  * reports them. The "create pool" quick fix and the pool snippets write these values.
  */
 export const INSTALL_POOL_DEFAULTS: ReadonlyArray<readonly [name: string, value: string]> = [

@@ -1,6 +1,6 @@
 // GENERATED FILE - do not edit. Produced by scripts/generate-schema-data.ts from
 // Microsoft's MBSchema.xml (types, ranges, flags, attributes, key types) and the researched facts
-// in shared/facts (units, levels, documented defaults, source pages). Regenerate with `npm run generate`.
+// researched from public documentation (units, levels, documented defaults, source pages). Regenerate with `npm run generate`.
 import type { SchemaData } from '../schema/types';
 
 export const schemaData: SchemaData = {

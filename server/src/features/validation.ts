@@ -14,7 +14,7 @@
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
 import type { MetabaseKey, MetabaseModel } from '../model/metabaseModel';
-import { ValidationCache, type CachedFinding } from '../rules/findingCache';
+import { NO_FINDINGS, ValidationCache, type CachedFinding } from '../rules/findingCache';
 import { ruleDocUrl } from '../rules/ruleDocs';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
@@ -216,9 +216,10 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
   let cache = doc.validationCache;
   if (!cache || cache.context !== context || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(detach(context), doc.catalog);
   const keyCache = cache;
-  let fresh: CachedFinding[] = [];
+  let fresh: CachedFinding[] = NO_FINDINGS;
   let base = 0;
   const keyCtx = makeContext(doc, (f) => {
+    if (fresh === NO_FINDINGS) fresh = [];
     // Cached across versions: strings built from the text must not keep the text alive.
     fresh.push({ rule: current, start: f.start - base, end: f.end - base, message: detach(f.message), property: f.property, data: f.data && detachData(f.data), tags: f.tags, severity: f.severity });
   });
@@ -247,7 +248,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
     const checked = (key: MetabaseKey): CachedFinding[] => {
       let list = keyCache.of(key);
       if (!list) {
-        fresh = [];
+        fresh = NO_FINDINGS;
         base = key.element.start;
         const has = needMask(key.element);
         for (const { rule, needs } of keyRulesFor(key.keyType)) {

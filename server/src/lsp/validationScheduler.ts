@@ -23,8 +23,8 @@ export class ValidationScheduler {
     private readonly store: DocumentStore,
     private readonly ls: MetabaseLanguageService,
     private readonly onLimit: (params: LimitReachedParams) => void,
-    /** After diagnostics went out: a quiet moment (see garbage.ts). */
-    private readonly onPublished: () => void = () => undefined,
+    /** After a validation ended (its diagnostics went out, or it failed): a quiet moment (see garbage.ts). */
+    private readonly onPublished: (uri: string) => void = () => undefined,
     private readonly delay = VALIDATION_DELAY_MS,
   ) {}
 
@@ -79,11 +79,12 @@ export class ValidationScheduler {
       const shown = result.diagnostics.length;
       this.onLimit({ uri: doc.uri, what: 'diagnostics', shown, total: shown + result.truncated, setting: 'iis6Metabase.maxDiagnostics' });
     }
-    this.onPublished();
+    this.onPublished(doc.uri);
   }
 
   /** A bug in a rule must not take the server down; report it and keep serving. */
   private failed(uri: string, err: unknown): void {
+    this.onPublished(uri);
     this.connection.console.error(`iis6-metabase: validation failed for ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }

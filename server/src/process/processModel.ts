@@ -1,5 +1,6 @@
 /**
- * Which process serves each application, following shared/facts/process-rules.md:
+ * Which process serves each application, following IIS 6.0's documentation of the two isolation
+ * modes (https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc728246(v=ws.10)):
  *
  * - worker process isolation mode: the W3wp.exe of the application's pool (AppPoolId, inherited,
  *   default DefaultAppPool), as many as the pool's MaxProcesses (a web garden); a missing pool is

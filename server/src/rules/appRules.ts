@@ -12,7 +12,7 @@ export const appRootMismatch: Rule = {
     id: 'approot-mismatch',
     defaultSeverity: 'warning',
     description: "AppRoot does not match its key's Location (compared case-insensitively).",
-    sources: ['https://technet.microsoft.com/en-us/library/cc782938(v=ws.10).aspx', 'misconfigs.md #19'],
+    sources: ['https://technet.microsoft.com/en-us/library/cc782938(v=ws.10).aspx', 'https://github.com/lvp1138wikijs/wiki'],
   },
   needs: ['AppRoot'],
   checkKey(ctx, key) {
@@ -32,7 +32,7 @@ export const aspNetVersionConflict: Rule = {
     id: 'aspnet-version-conflict',
     defaultSeverity: 'error',
     description: 'Applications of one application pool whose script maps load different ASP.NET versions.',
-    sources: ['https://weblogs.asp.net/owscott/Running-multiple-versions-of-the-Framework-in-ASP.NET', 'http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'misconfigs.md #1'],
+    sources: ['https://weblogs.asp.net/owscott/Running-multiple-versions-of-the-Framework-in-ASP.NET', 'http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'https://ja.stackoverflow.org.cn/questions/11149724'],
   },
   reads: APP_INFO_PROPERTIES,
   check(ctx) {
@@ -68,7 +68,7 @@ export const extensionProhibited: Rule = {
     id: 'web-service-extension-prohibited',
     defaultSeverity: 'warning',
     description: "A script map whose ISAPI DLL is prohibited in WebSvcExtRestrictionList (requests return 404.2).",
-    sources: ['https://technet.microsoft.com/en-us/library/cc759233(v=ws.10).aspx', 'https://technet.microsoft.com/en-us/library/cc779909(v=ws.10).aspx', 'misconfigs.md #22'],
+    sources: ['https://technet.microsoft.com/en-us/library/cc759233(v=ws.10).aspx', 'https://technet.microsoft.com/en-us/library/cc779909(v=ws.10).aspx', 'https://technet.microsoft.com/en-us/library/cc786651(v=ws.10).aspx'],
   },
   // The restriction list of /LM/W3SVC is part of the validation context.
   needs: ['ScriptMaps'],
@@ -119,7 +119,7 @@ export const defaultDocMissing: Rule = {
     id: 'default-doc-missing',
     defaultSeverity: 'information',
     description: 'An ASP.NET application whose default documents do not include Default.aspx.',
-    sources: ['https://www.sunjiangong.com/IIS-configuration-with-support-of-multiple-domain-urls.html', 'misconfigs.md #20'],
+    sources: ['https://www.sunjiangong.com/IIS-configuration-with-support-of-multiple-domain-urls.html'],
   },
   reads: APP_INFO_PROPERTIES,
   check(ctx) {
@@ -138,7 +138,7 @@ export const kerberosSpn: Rule = {
     id: 'kerberos-spn-needed',
     defaultSeverity: 'information',
     description: 'Integrated Windows authentication only, served by a pool with a domain account: Kerberos needs an SPN.',
-    sources: ['http://support.microsoft.com/kb/871179', 'misconfigs.md #6'],
+    sources: ['http://support.microsoft.com/kb/871179', 'https://mskb.pkisolutions.com/kb/871179'],
   },
   reads: [...APP_INFO_PROPERTIES, 'AppPoolIdentityType', 'WAMUserName'],
   check(ctx) {

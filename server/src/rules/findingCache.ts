@@ -12,6 +12,9 @@ import type { Finding } from './ruleTypes';
 /** A key rule's finding with offsets relative to the key's element. */
 export type CachedFinding = Omit<Finding, 'key'>;
 
+/** The findings of a key without any, shared (never pushed to: a key's first finding makes its own list). */
+export const NO_FINDINGS: CachedFinding[] = [];
+
 /** One edit of the text, as MetabaseDocument.update applied it (offsets of the text before it). */
 export interface DocumentEdit {
   start: number;
@@ -120,8 +123,11 @@ export class ValidationCache {
     return slot instanceof KeyFindings && slot.cache === this ? slot.list : undefined;
   }
 
+  /** The slot of every key without findings (most keys): one object, not one per key. */
+  private readonly emptySlot = new KeyFindings(this, NO_FINDINGS);
+
   store(key: MetabaseKey, list: CachedFinding[]): void {
-    key.findings = new KeyFindings(this, list);
+    key.findings = list.length === 0 ? this.emptySlot : new KeyFindings(this, list);
     if (list.length > 0) this.flagged.add(key);
     else this.flagged.delete(key);
   }

@@ -20,7 +20,7 @@ export const isolationModeUnset: Rule = {
     id: 'isolation-mode-unset',
     defaultSeverity: 'information',
     description: 'IIs5IsolationModeEnabled is not written on /LM/W3SVC, so the isolation mode is ambiguous.',
-    sources: [MODE_PROPERTY, CLEAN_INSTALL, 'process-rules.md R4/R5'],
+    sources: [MODE_PROPERTY, CLEAN_INSTALL, 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc736863(v=ws.10)'],
   },
   reads: ['IIs5IsolationModeEnabled'],
   check(ctx) {
@@ -83,7 +83,7 @@ export const ignoredInIis5Mode: Rule = {
     defaultSeverity: 'warning',
     description:
       'Application pools and AppPoolId in IIS 5.0 isolation mode, where they do nothing. A warning where someone chose them: an AppPoolId on a site or application, a pool that applications name, a pool with settings of its own. Information for what IIS setup writes: the /LM/W3SVC/AppPools key, a DefaultAppPool with nothing of its own, AppPoolId="DefaultAppPool" on /LM/W3SVC and in the site templates.',
-    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783369(v=ws.10)', MODES, 'misconfigs.md #9'],
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783369(v=ws.10)', MODES, 'http://www.microsoft.com/technet/prodtechnol/WindowsServer2003/Library/IIS/b6fc78f4-2dbb-4843-87e7-9f476ffa6a63.mspx'],
   },
   needs: ['AppPoolId'],
   checkKey(ctx, key) {
@@ -160,7 +160,7 @@ export const appIsolatedIgnored: Rule = {
     id: 'appisolated-ignored',
     defaultSeverity: 'warning',
     description: 'AppIsolated 0 or 1 (in-process, isolated) set in worker process isolation mode, where it decides nothing: the application runs in the worker process of its pool. IIS writes 2 on the applications it creates; 0 and 1 are choices someone made (often in IIS 5.0, kept through an upgrade).',
-    sources: ['https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525676(v=vs.90)', 'process-rules.md W9', 'misconfigs.md (Doubts)'],
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms525676(v=vs.90)', 'http://www.thenetworkencyclopedia.com/d2.asp?ref=11060 (application protection levels belong to IIS 5.0 isolation mode)'],
   },
   needs: ['AppIsolated'],
   checkKey(ctx, key) {
@@ -210,7 +210,7 @@ export const wow64RequiresWorkerMode: Rule = {
     id: 'wow64-requires-worker-mode',
     defaultSeverity: 'error',
     description: 'Enable32BitAppOnWin64 (32-bit worker processes on x64) together with IIS 5.0 isolation mode.',
-    sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'misconfigs.md #15'],
+    sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'https://mskb.pkisolutions.com/kb/895976'],
   },
   reads: ['IIs5IsolationModeEnabled', 'Enable32BitAppOnWin64'],
   check(ctx) {
@@ -234,7 +234,7 @@ export const aspNet10RequiresIis5: Rule = {
     id: 'aspnet10-requires-iis5-mode',
     defaultSeverity: 'warning',
     description: 'ASP.NET 1.0 script maps on a server in worker process isolation mode.',
-    sources: ['http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'misconfigs.md #2'],
+    sources: ['http://technet.microsoft.com/en-us/library/cc783640(v=ws.10).aspx', 'https://technet.microsoft.com/en-us/library/cc780259(v=ws.10).aspx'],
   },
   needs: ['ScriptMaps'],
   checkKey(ctx, key) {
@@ -253,7 +253,7 @@ export const bitnessMismatch: Rule = {
     id: 'bitness-mismatch',
     defaultSeverity: 'warning',
     description: 'ASP.NET script maps of the wrong bitness for the worker processes (Enable32BitAppOnWin64).',
-    sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'https://mskb.pkisolutions.com/kb/895976', 'misconfigs.md #15'],
+    sources: ['http://technet.microsoft.com/en-us/library/cc755457(v=ws.10).aspx', 'https://mskb.pkisolutions.com/kb/895976'],
   },
   // Enable32BitAppOnWin64 and whether any map is 64-bit are part of the validation context.
   needs: ['ScriptMaps'],
@@ -285,7 +285,7 @@ export const anonymousPasswordSync: Rule = {
     id: 'anonymous-password-sync-ineffective',
     defaultSeverity: 'warning',
     description: 'AnonymousPasswordSync TRUE where it cannot work (worker processes not running as LocalSystem).',
-    sources: ['http://ftp.zx.net.nz/pub/mirror/ftp.microsoft.com/MISC/KB/en-us/909/887.HTM', 'misconfigs.md #27'],
+    sources: ['http://ftp.zx.net.nz/pub/mirror/ftp.microsoft.com/MISC/KB/en-us/909/887.HTM', 'http://technet.microsoft.com/sv-se/library/cc779106(v=ws.10).aspx'],
   },
   reads: ['AnonymousPasswordSync', 'AppPoolId', 'AppPoolIdentityType'],
   check(ctx) {

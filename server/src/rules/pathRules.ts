@@ -7,7 +7,7 @@
  *   "%windir%system32inetsrvgzip.dll"): the backslashes were lost on the way into the file.
  * - An environment variable in a property that is not of the EXPANDSZ type (MBSchema.xml): IIS
  *   reads it literally. Only HcCompressionDll of these properties is EXPANDSZ, and it is the only
- *   one IIS itself writes with %windir% (the real exports in shared/realworld).
+ *   one IIS itself writes with %windir% (in the real exports we read, e.g. https://github.com/modulogrc/modSIC).
  * - A relative path where the reference page asks for a full one (not InProcessIsapiApps, whose
  *   page allows a bare DLL name).
  * - Forward slashes in a DLL path IIS loads (LoadLibrary asks for backslashes); CGI programs

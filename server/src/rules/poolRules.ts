@@ -18,7 +18,7 @@ export const appPoolNotFound: Rule = {
     id: 'apppool-not-found',
     defaultSeverity: 'error',
     description: 'AppPoolId (set or inherited) names an application pool that does not exist; requests to the application fail.',
-    sources: [APPPOOLID, 'misconfigs.md #3'],
+    sources: [APPPOOLID, 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc736325(v=ws.10)'],
   },
   // Where AppPoolId is set (the pool names are part of the validation context).
   needs: ['AppPoolId'],
@@ -68,7 +68,7 @@ export const webGardenSessionState: Rule = {
     id: 'web-garden-session-state',
     defaultSeverity: 'warning',
     description: 'A web garden (MaxProcesses > 1) serving applications that keep in-process session state.',
-    sources: [WEB_GARDEN_KB, 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc757137(v=ws.10)', 'misconfigs.md #7'],
+    sources: [WEB_GARDEN_KB, 'https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc757137(v=ws.10)', 'https://stackoverflow.com/questions/2147578/asp-net-session-state-and-multiple-worker-processes'],
   },
   reads: [...APP_INFO_PROPERTIES, 'MaxProcesses'],
   check(ctx) {
@@ -93,7 +93,7 @@ export const localSystemIdentity: Rule = {
     id: 'localsystem-identity',
     defaultSeverity: 'warning',
     description: 'An application pool that runs as LocalSystem (AppPoolIdentityType 0).',
-    sources: [IDENTITY, 'https://technet.microsoft.com/en-us/library/cc780343(v=ws.10).aspx', 'misconfigs.md #5'],
+    sources: [IDENTITY, 'https://technet.microsoft.com/en-us/library/cc780343(v=ws.10).aspx', 'https://docs.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc739233%28v%3Dws.10%29'],
   },
   reads: ['AppPoolIdentityType'],
   check(ctx) {
@@ -113,7 +113,7 @@ export const customIdentity: Rule = {
     id: 'custom-identity-no-username',
     defaultSeverity: 'error',
     description: 'AppPoolIdentityType 3 (a configured account) without a WAMUserName for the pool.',
-    sources: [IDENTITY, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524908(v=vs.90)', 'misconfigs.md #4'],
+    sources: [IDENTITY, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524908(v=vs.90)', 'https://technet.microsoft.com/en-us/library/cc770665.aspx'],
   },
   reads: ['AppPoolIdentityType', 'WAMUserName'],
   check(ctx) {
@@ -135,7 +135,7 @@ export const customIdentityReminder: Rule = {
     id: 'custom-identity-iis-wpg',
     defaultSeverity: 'information',
     description: 'A pool that runs as a configured account: the account must belong to IIS_WPG (the file cannot show group membership).',
-    sources: ['https://technet.microsoft.com/en-us/library/cc770665.aspx', 'misconfigs.md #4'],
+    sources: ['https://technet.microsoft.com/en-us/library/cc770665.aspx', 'https://help.k2.com/kb000095'],
   },
   reads: ['AppPoolIdentityType', 'WAMUserName'],
   check(ctx) {
@@ -155,7 +155,7 @@ export const rapidFailDisabled: Rule = {
     id: 'rapid-fail-disabled',
     defaultSeverity: 'information',
     description: 'Rapid-fail protection turned off, or set to stop a pool after a single crash.',
-    sources: [HEALTH, 'http://technet.microsoft.com/en-us/library/cc737381(v=ws.10).aspx', 'misconfigs.md #8'],
+    sources: [HEALTH, 'http://technet.microsoft.com/en-us/library/cc737381(v=ws.10).aspx', 'http://blogs.iis.net/brian-murphy-booth/archive/tags/iis+6+troubleshooting/default.aspx'],
   },
   keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
@@ -194,7 +194,7 @@ export const noRecycling: Rule = {
     id: 'no-recycling',
     defaultSeverity: 'information',
     description: 'A pool with every recycling trigger turned off (time, requests, memory, schedule).',
-    sources: [RECYCLING, 'http://technet.microsoft.com/en-us/library/cc736473(v=ws.10).aspx', 'misconfigs.md #11'],
+    sources: [RECYCLING, 'http://technet.microsoft.com/en-us/library/cc736473(v=ws.10).aspx', 'http://technet.microsoft.com/en-us/library/cc780924(WS.10).aspx'],
   },
   reads: [...RESTART_TRIGGERS, 'PeriodicRestartSchedule'],
   check(ctx) {
@@ -217,7 +217,7 @@ export const cpuLimit: Rule = {
     id: 'cpu-limit-inactive',
     defaultSeverity: 'warning',
     description: 'CPULimit set while CPUResetInterval is 0, which turns CPU monitoring off.',
-    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783617(v=ws.10)', 'misconfigs.md #13'],
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc783617(v=ws.10)', 'https://zcusa.951200.xyz/fr-fr/previous-versions/windows/it-pro/windows-server-2003/cc783617(v=ws.10)'],
   },
   reads: ['CPULimit', 'CPUResetInterval'],
   check(ctx) {
@@ -237,7 +237,7 @@ export const cpuActionShutdown: Rule = {
     id: 'cpu-action-shutdown',
     defaultSeverity: 'information',
     description: 'CPUAction 1 shuts down worker processes that exceed CPULimit.',
-    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc786288(v=ws.10)', 'misconfigs.md #13'],
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc786288(v=ws.10)', 'https://zcusa.951200.xyz/fr-fr/previous-versions/windows/it-pro/windows-server-2003/cc783617(v=ws.10)'],
   },
   reads: ['CPUAction', 'CPULimit', 'CPUResetInterval'],
   check(ctx) {
@@ -291,7 +291,7 @@ export const orphanWorkerProcess: Rule = {
     id: 'orphan-worker-process',
     defaultSeverity: 'information',
     description: 'OrphanWorkerProcess on: hung worker processes are kept for debugging instead of being ended.',
-    sources: ['https://technet.microsoft.com/en-us/library/cc756892(v=ws.10).aspx', 'misconfigs.md #14'],
+    sources: ['https://technet.microsoft.com/en-us/library/cc756892(v=ws.10).aspx', 'https://technet.microsoft.com/en-us/library/cc737596(v=ws.10).aspx'],
   },
   keyTypes: ['IIsApplicationPool', 'IIsApplicationPools'],
   checkKey(ctx, key) {
@@ -307,7 +307,7 @@ export const notAutoStarted: Rule = {
     id: 'not-auto-started',
     defaultSeverity: 'information',
     description: 'A site (ServerAutoStart) or pool (AppPoolAutoStart) that will not start with IIS.',
-    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782812(v=ws.10)', 'misconfigs.md #16'],
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2003/cc782812(v=ws.10)', 'https://learn.microsoft.com/es-es/previous-versions/windows/it-pro/windows-server-2003/cc759202(v=ws.10)'],
   },
   keyTypes: ['IIsWebServer', 'IIsApplicationPool'],
   checkKey(ctx, key) {

@@ -14,7 +14,7 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** One line: what the rule finds. */
   description: string;
-  /** Where the fact behind the rule comes from (URLs, or "misconfigs.md #n"). */
+  /** Where the fact behind the rule comes from (public URLs, optionally followed by " (a note)"; never a file outside the repository). */
   sources: string[];
 }
 

@@ -72,7 +72,7 @@ export const editWhileRunningOff: Rule = {
     id: 'edit-while-running-off',
     defaultSeverity: 'information',
     description: 'EnableEditWhileRunning is off: stop IIS before saving MetaBase.xml by hand.',
-    sources: ['https://learn.microsoft.com/en-us/previous-versions/aa670761(v=vs.71)', 'misconfigs.md #29'],
+    sources: ['https://learn.microsoft.com/en-us/previous-versions/aa670761(v=vs.71)', 'http://www.golekupo.net/2008/05/editing-metabase-iis-60.html'],
   },
   needs: ['EnableEditWhileRunning'],
   checkKey(ctx, lm) {
@@ -102,7 +102,7 @@ export const writeAndExecute: Rule = {
     id: 'write-and-execute',
     defaultSeverity: 'warning',
     description: 'AccessFlags with Write together with Script or Execute: uploaded files can run as code.',
-    sources: [PERMISSIONS, 'http://technet.microsoft.com/en-us/library/cc739391(v=WS.10).aspx', 'misconfigs.md #26'],
+    sources: [PERMISSIONS, 'http://technet.microsoft.com/en-us/library/cc739391(v=WS.10).aspx', 'https://www.advancedinstaller.com/user-guide/iis-access-perm.html'],
   },
   needs: ['AccessFlags'],
   checkKey(ctx, key) {
@@ -117,7 +117,7 @@ export const scriptSourceAccess: Rule = {
     id: 'script-source-access',
     defaultSeverity: 'warning',
     description: 'AccessSource: clients may read (or with Write, change) script source code.',
-    sources: [PERMISSIONS, 'misconfigs.md #26'],
+    sources: [PERMISSIONS, 'http://technet.microsoft.com/en-us/library/cc739391(v=WS.10).aspx'],
   },
   needs: ['AccessFlags'],
   checkKey(ctx, key) {
@@ -132,7 +132,7 @@ export const directoryBrowsing: Rule = {
     id: 'directory-browsing-enabled',
     defaultSeverity: 'information',
     description: 'Directory browsing is on: folders without a default document are listed.',
-    sources: [PERMISSIONS, 'misconfigs.md #26'],
+    sources: [PERMISSIONS, 'http://technet.microsoft.com/en-us/library/cc739391(v=WS.10).aspx'],
   },
   needs: ['DirBrowseFlags'],
   checkKey(ctx, key) {
@@ -147,7 +147,7 @@ export const parentPathsEnabled: Rule = {
     id: 'parent-paths-enabled',
     defaultSeverity: 'information',
     description: 'AspEnableParentPaths TRUE: ASP includes and MapPath may reach outside the application.',
-    sources: ['http://msdn.microsoft.com/en-us/library/ms524697.aspx', 'misconfigs.md #23'],
+    sources: ['http://msdn.microsoft.com/en-us/library/ms524697.aspx', 'http://www.it-notebook.org/iis/article/disallowed_parent_path.htm'],
   },
   needs: ['AspEnableParentPaths'],
   checkKey(ctx, key) {
@@ -163,7 +163,7 @@ export const privilegedAccount: Rule = {
     id: 'privileged-account',
     defaultSeverity: 'warning',
     description: 'An administrator account used as the anonymous user or a pool identity (heuristic on the name).',
-    sources: ['https://blogs.msdn.microsoft.com/david.wang/2005/12/07/howto-synchronize-user-credentials-in-iis/', 'misconfigs.md #28'],
+    sources: ['https://blogs.msdn.microsoft.com/david.wang/2005/12/07/howto-synchronize-user-credentials-in-iis/'],
   },
   needs: ['AnonymousUserName', 'WAMUserName', 'UNCUserName'],
   checkKey(ctx, key) {

@@ -16,7 +16,7 @@ export const invalidBinding: Rule = {
     id: 'invalid-binding',
     defaultSeverity: 'error',
     description: 'A ServerBindings or SecureBindings entry that is not IP:Port:HostHeader.',
-    sources: [BINDINGS, 'http://woshub.com/run-multiple-websites-on-the-same-port-and-ip-address-on-iis/', 'misconfigs.md #17'],
+    sources: [BINDINGS, 'http://woshub.com/run-multiple-websites-on-the-same-port-and-ip-address-on-iis/', 'http://w3-4u.blogspot.com/2006/11/howto-change-id-of-iis-website.html'],
   },
   keyTypes: ['IIsWebServer'],
   checkKey(ctx, key) {
@@ -36,7 +36,7 @@ export const duplicateBinding: Rule = {
     id: 'duplicate-server-binding',
     defaultSeverity: 'error',
     description: 'Two sites with the same IP:Port:HostHeader binding; the second one cannot start.',
-    sources: ['http://w3-4u.blogspot.com/2006/11/howto-change-id-of-iis-website.html', BINDINGS, 'misconfigs.md #17'],
+    sources: ['http://w3-4u.blogspot.com/2006/11/howto-change-id-of-iis-website.html', BINDINGS, 'http://woshub.com/run-multiple-websites-on-the-same-port-and-ip-address-on-iis/'],
   },
   reads: ['ServerBindings', 'ServerComment'],
   check(ctx) {
@@ -66,7 +66,7 @@ export const sslBindingConflict: Rule = {
     id: 'ssl-binding-conflict',
     defaultSeverity: 'warning',
     description: 'SSL sites sharing one IP:port with different certificates (IIS 6 picks the certificate by IP:port only).',
-    sources: ['https://blogs.msdn.microsoft.com/kaushal/2013/05/26/difference-in-iis-6-iis-7-x-and-iis-8-with-regards-to-ssl/', 'misconfigs.md #18'],
+    sources: ['https://blogs.msdn.microsoft.com/kaushal/2013/05/26/difference-in-iis-6-iis-7-x-and-iis-8-with-regards-to-ssl/', 'https://www.digicert.com/kb/ssl-support/configure-iis-host-headers.htm'],
   },
   reads: ['SecureBindings', 'SSLCertHash', 'ServerComment'],
   check(ctx) {

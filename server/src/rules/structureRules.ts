@@ -23,7 +23,7 @@ export const xmlSyntax: Rule = {
     id: 'xml-syntax',
     defaultSeverity: 'error',
     description: 'The file is not well-formed XML; IIS refuses to start with such a metabase.',
-    sources: [FORMAT, 'misconfigs.md #30'],
+    sources: [FORMAT, 'http://www.microsoft.com/technet/prodtechnol/WindowsServer2003/Library/IIS/b2ab63b5-52d1-43ba-a370-dac2a8a27b6b.mspx'],
   },
   check(ctx) {
     for (const p of ctx.model.xml.problems) {
@@ -106,7 +106,7 @@ export const unknownProperty: Rule = {
     id: 'unknown-property',
     defaultSeverity: 'warning',
     description: 'An attribute that is not a property of the schema (names are case-sensitive); IIS ignores it.',
-    sources: [SCHEMA_PAGE, FORMAT, 'misconfigs.md #30'],
+    sources: [SCHEMA_PAGE, FORMAT, 'http://www.microsoft.com/technet/prodtechnol/WindowsServer2003/Library/IIS/b2ab63b5-52d1-43ba-a370-dac2a8a27b6b.mspx'],
   },
   checkKey(ctx, key) {
     for (const entry of ctx.model.propertyEntries(key)) {
@@ -182,7 +182,7 @@ export const invalidValue: Rule = {
     defaultSeverity: 'error',
     description:
       'A value of the wrong type: a DWORD that is not a number, a BOOL that is not TRUE/FALSE, an unknown flag name, or an empty value (`AuthPersistence=""`). IIS logs that it cannot read the property and loads the rest of the metabase without it, so the key inherits the value instead; the message for a flags property says it takes flag names or a number.',
-    sources: [FORMAT, ...EMPTY_VALUE, 'misconfigs.md #30'],
+    sources: [FORMAT, ...EMPTY_VALUE],
   },
   checkKey(ctx, key) {
     for (const entry of ctx.model.propertyEntries(key)) {
@@ -240,7 +240,7 @@ export const valueOutOfRange: Rule = {
     id: 'value-out-of-range',
     defaultSeverity: 'error',
     description: 'A number outside the range MBSchema.xml allows for the property.',
-    sources: [SCHEMA_PAGE, 'misconfigs.md #12'],
+    sources: [SCHEMA_PAGE, 'https://learn.microsoft.com/en-us/previous-versions/iis/6.0-sdk/ms524493(v=vs.90)'],
   },
   checkKey(ctx, key) {
     for (const entry of ctx.model.propertyEntries(key)) {

@@ -18,7 +18,8 @@ const GENERIC_KEY_TYPES: ReadonlySet<string> = new Set(['IIsObject', 'IIsConfigO
 
 /**
  * Parent/child pairs that MBSchema.xml's ContainerClassList does not list but that IIS itself
- * writes into every MetaBase.xml (seen in the real export shared/realworld/modsic-oval-iis6-a-metabase.xml):
+ * writes into every MetaBase.xml (seen in a real export, the modSIC project's test metabase
+ * https://github.com/modulogrc/modSIC, file Modulo.Collect.Probe.Common.Test/Resources/metabaseSample.xml):
  * /LM/Logging under /LM, and the nested custom-logging keys under /LM/Logging/Custom Logging.
  */
 const OBSERVED_CONTAINMENT: ReadonlyArray<readonly [string, string]> = [

@@ -10,7 +10,6 @@
  * as <Property InheritsPropertiesFrom="IIsConfigObject:Name"/> and whose allowed children are
  * its ContainerClassList.
  */
-import { parseString } from 'xml2js';
 import type { FlagData, KeyTypeData, PropertyData, PropertyType } from './types';
 
 export interface LoadedSchema {
@@ -48,7 +47,10 @@ function toNumber(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function parseXml(text: string): Promise<XmlNode> {
+async function parseXml(text: string): Promise<XmlNode> {
+  // Loaded on first use: xml2js (with sax and xmlbuilder) is needed only with a schema of the
+  // user's, and evaluating it at start-up cost every CLI run about 25 ms.
+  const { parseString } = await import('xml2js');
   return new Promise((resolve, reject) => {
     // xml2js (sax underneath) never resolves external entities or reads files.
     parseString(text, { explicitArray: true, explicitChildren: false }, (err, result: unknown) => {

@@ -1,7 +1,7 @@
 /**
  * Shapes of the schema catalog. The data itself is generated from Microsoft's MBSchema.xml
  * (types, ranges, flags, attributes, key-type memberships) and from the researched facts in
- * shared/facts (units, levels, install-time defaults, source pages) by
+ * the project's research notes (units, levels, install-time defaults, each with its public source page) by
  * scripts/generate-schema-data.ts. Documentation text lives separately in data/propertyDocs.ts.
  */
 
