@@ -9,6 +9,11 @@
  *   2. requests while someone types: the 1,000- and 10,000-site files, a character typed into a
  *      value 20 times a second for 10 s while a hover is asked every 25 ms; the hovers' latency
  *      (send to answer) against one full validation of the same file in this process.
+ *   3. `--only edits`: a quote typed into a value in the middle of a big file, then deleted, five
+ *      times: the 19 MB file written on one line (7,500 sites, no line break) and the 10,000-site
+ *      file as IIS writes it. How long the server is blocked by each change (a hover sent right
+ *      after it is answered once the change is applied) and the time to its diagnostics (with the
+ *      200 ms pause before a validation), against the time of the open.
  *
  * Prints a table (also written to bench/out/reliability.md).
  */
@@ -278,8 +283,11 @@ async function main(): Promise<void> {
   const out: string[] = [];
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const edits = quick ? 1000 : 5000;
-  if (only !== 'typing') await memorySection(out, edits);
-  if (only !== 'memory') await typingSection(out);
+  if (only === 'edits') await editsSection(out);
+  else {
+    if (only !== 'typing') await memorySection(out, edits);
+    if (only !== 'memory') await typingSection(out);
+  }
   const table = out.join('\n');
   console.log(table);
   writeFileSync(path.join(OUT, 'reliability.md'), table + '\n');
@@ -312,6 +320,68 @@ async function typingSection(out: string[]): Promise<void> {
       out.push(`| ${fmt(sites, 0)} sites | ${pattern} | ${fmt(t.validationMs, 0)} ms | ${t.edits} | ${t.hovers} | ${fmt(t.p50, 2)} ms | ${fmt(t.p95, 2)} ms | ${fmt(t.p95 / t.validationMs, 3)} | ${fmt(t.max, 1)} ms |`);
       console.error(`typing ${sites} ${pattern} done`);
     }
+  }
+}
+
+/** The file with no line break: tags run on from one another, attributes separated by blanks. */
+function oneLine(text: string): string {
+  return text.replace(/>\s*\r?\n\s*</g, '><').replace(/\r?\n/g, ' ');
+}
+
+interface EditsResult {
+  openMs: number;
+  /** Per change (quote typed, quote deleted): how long a hover waited, and the time to diagnostics. */
+  blocked: number[];
+  diagnostics: number[];
+}
+
+async function editLatency(text: string, rounds: number): Promise<EditsResult> {
+  const server = await startServer();
+  const uri = 'file:///bench/edits/MetaBase.xml';
+  let doc = TextDocument.create(uri, 'iis-metabase', 1, text);
+  const t0 = performance.now();
+  const first = server.diagnostics(1);
+  await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'iis-metabase', version: 1, text } });
+  await first;
+  const openMs = performance.now() - t0;
+  await sleep(1000);
+  const blocked: number[] = [];
+  const diagnostics: number[] = [];
+  const hoverAt = doc.positionAt(text.indexOf('AppPoolId='));
+  for (let k = 0; k < rounds; k++) {
+    // Inside a value, between 30 % and 70 % of the file.
+    const at = doc.getText().indexOf('="', Math.floor(text.length * (0.3 + (0.4 * k) / Math.max(1, rounds - 1)))) + 4;
+    for (const change of [{ range: { start: doc.positionAt(at), end: doc.positionAt(at) }, text: '"' }, { range: { start: doc.positionAt(at), end: doc.positionAt(at + 1) }, text: '' }]) {
+      const version = doc.version + 1;
+      doc = TextDocument.update(doc, [change], version);
+      const published = server.diagnostics(version);
+      const t = performance.now();
+      void server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: hoverAt });
+      blocked.push(performance.now() - t);
+      await published;
+      diagnostics.push(performance.now() - t);
+      await sleep(300);
+    }
+  }
+  await server.stop();
+  return { openMs, blocked, diagnostics };
+}
+
+async function editsSection(out: string[]): Promise<void> {
+  const rounds = quick ? 2 : 5;
+  out.push(`### A quote typed into a value in the middle of a big file, then deleted (${rounds} times each)`, '');
+  out.push('Blocked: how long a hover sent right after the change waits. Diagnostics: from the change to its diagnostics, with the 200 ms pause before a validation.', '');
+  out.push('| file | open (to first diagnostics) | blocked, median | blocked, slowest | diagnostics, median | diagnostics, slowest | slowest change ÷ open |', '|---|---:|---:|---:|---:|---:|---:|');
+  const files = [
+    { name: '7,500 sites on one line', text: oneLine(fileOf(7500)) },
+    { name: '10,000 sites (IIS layout)', text: fileOf(10000) },
+  ];
+  for (const f of files) {
+    const r = await editLatency(f.text, rounds);
+    const slowest = Math.max(...r.blocked);
+    out.push(`| ${f.name}, ${fmt(f.text.length / 1e6)} M chars | ${fmt(r.openMs / 1000, 2)} s | ${fmt(percentile(r.blocked, 0.5), 0)} ms | ${fmt(slowest, 0)} ms | ${fmt(percentile(r.diagnostics, 0.5), 0)} ms | ${fmt(Math.max(...r.diagnostics), 0)} ms | ${fmt(slowest / r.openMs, 3)} |`);
+    console.error(`edits ${f.name} done`);
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The seed inputs of the fuzzer: the real-world files, the misconfiguration fixtures, the bundled
- * example, the shared research folder's real-world files (when present) and the fuzzer's own
- * regression fixtures. Files are read as bytes (byte-level mutations start from them) and as text
- * with the BOM kept (what an editor that does not strip it would send).
+ * example, the shared research folder's real-world files (when present), the fuzzer's own
+ * regression fixtures, and two of them written on one line. Files are read as bytes (byte-level
+ * mutations start from them) and as text with the BOM kept (what an editor that does not strip it
+ * would send).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -91,5 +92,11 @@ export function loadCorpus(options: CorpusOptions = {}): Seed[] {
     ],
   ];
   for (const [name, text] of tiny) seeds.push({ name, text, bytes: Buffer.from(text, 'utf8'), weight: 0.5 });
+  // The example and a real export written on one line (no line break at all: tags run on).
+  for (const file of [path.join(repoRoot, 'examples', 'MetaBase.xml'), path.join(repoRoot, 'test', 'fixtures', 'realworld', 'modsic-oval-iis6-a-metabase.xml')]) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8').replace(/>\s*\r?\n\s*</g, '><').replace(/\r?\n/g, ' ');
+    seeds.push({ name: `${path.basename(file)} (one line)`, text, bytes: Buffer.from(text, 'utf8'), weight: 1 });
+  }
   return seeds;
 }

@@ -221,7 +221,17 @@ export function diffChange(a: string, b: string): OffsetChange {
   while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
   let s = 0;
   while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return { start: p, end: a.length - s, text: b.slice(p, b.length - s) };
+  let start = p;
+  let end = a.length - s;
+  let bEnd = b.length - s;
+  // No LSP position lies between a CR and its LF (one there means the end of the line, before
+  // the CR): a change that starts or ends there takes that character in too, as an editor's would.
+  if (start > 0 && a.charCodeAt(start - 1) === 13 && a.charCodeAt(start) === 10) start--;
+  if (end > 0 && end < a.length && a.charCodeAt(end - 1) === 13 && a.charCodeAt(end) === 10) {
+    end++;
+    bEnd++;
+  }
+  return { start, end, text: b.slice(start, bEnd) };
 }
 
 function applyTextOp(text: string, op: TextOp): OffsetChange {

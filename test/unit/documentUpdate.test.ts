@@ -147,6 +147,60 @@ describe('incremental document updates validate like a fresh parse', () => {
   });
 });
 
+/** The same metabase with no line break at all: tags run on from one another, attributes are separated by blanks. */
+function oneLine(text: string): string {
+  return text.replace(/>\s*\r?\n\s*</g, '><').replace(/\r?\n/g, ' ');
+}
+
+describe('a metabase written on one line', () => {
+  const example = oneLine(readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8'));
+
+  test('400 random edits on the example on one line', () => {
+    const n = run(example, 400, 31);
+    assert.ok(n > 300, `${n} of 600 updates were incremental`);
+  });
+
+  test('400 random edits on the example on one line, as pieces through a window', () => {
+    const n = run(example, 400, 32, true);
+    assert.ok(n > 300, `${n} of 600 updates were incremental`);
+  });
+
+  test('150 random edits on 30 generated sites on one line', () => {
+    run(oneLine(generateMetabase({ sites: 30, seed: 4, mistakes: 0.3 })), 150, 33);
+  });
+
+  test('a quote typed into any value rescans the key around it, within the window, and validates like a fresh parse', () => {
+    const base = oneLine(generateMetabase({ sites: 30, seed: 5 }));
+    let doc = ls.parse('file:///t/MetaBase.xml', 1, base);
+    ls.doValidation(doc);
+    const rnd = mulberry32(77);
+    const values = [...base.matchAll(/="([^"]*)"/g)]
+      .map((m) => m.index! + 2 + Math.floor(rnd() * (m[1].length + 1)))
+      .filter((at) => at > base.indexOf('<MBProperty>') && at < base.length - 17000);
+    const saved = MetabaseDocument.scanWindow;
+    // (Smaller than the file, larger than its longest start tag: <IIsWebService> has 11,700
+    // characters. A window that would reach the end reads the whole text: no edit is that close.)
+    MetabaseDocument.scanWindow = 16000;
+    try {
+      for (let n = 0; n < 60; n++) {
+        const at = values[Math.floor(rnd() * values.length)];
+        const pos = doc.lines.positionAt(at);
+        doc = doc.update(doc.version + 1, [{ range: { start: pos, end: pos }, text: '"' }]);
+        assert.deepEqual(doc.lastUpdate, { incremental: true, rescanned: doc.lastUpdate!.rescanned, windowed: 1 }, `quote ${n} at ${at}`);
+        assert.ok(doc.lastUpdate!.rescanned < 14000, `rescanned ${doc.lastUpdate!.rescanned} characters`);
+        const typed = base.slice(0, at) + '"' + base.slice(at);
+        assert.deepEqual(ls.doValidation(doc), ls.doValidation(ls.parse('file:///t/MetaBase.xml', doc.version, typed)), `quote ${n} at ${at}`);
+        doc = doc.update(doc.version + 1, [{ range: { start: pos, end: doc.lines.positionAt(at + 1) }, text: '' }]);
+        assert.equal(doc.lastUpdate?.incremental, true);
+      }
+    } finally {
+      MetabaseDocument.scanWindow = saved;
+    }
+    assert.equal(doc.text, base);
+    assert.deepEqual(ls.doValidation(doc), ls.doValidation(ls.parse('file:///t/MetaBase.xml', 1, base)));
+  });
+});
+
 describe('a key that loses every ancestor', () => {
   test('typing before /LM in a site\'s Location, then taking it back, re-links the tree like a fresh parse', () => {
     const base = metabase(`<IIsWebService Location ="/LM/W3SVC" >

@@ -75,6 +75,12 @@ describe('region re-parse equals a full parse', () => {
     run('fragment', base, 800, 3);
   });
 
+  test('1,500 random edits and their undos on the example written on one line', () => {
+    const base = readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8').replace(/>\s*\r?\n\s*</g, '><').replace(/\r?\n/g, ' ');
+    const { incremental, full } = run('one line', base, 1500, 13);
+    assert.ok(incremental > full * 3, `mostly incremental (${incremental} incremental, ${full} full)`);
+  });
+
   test('typing a character in a value rescans one key', () => {
     const base = readFileSync(path.join(repoRoot, 'examples', 'MetaBase.xml'), 'utf8');
     const xml = scan(base);

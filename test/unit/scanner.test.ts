@@ -199,6 +199,22 @@ describe('scanner: recovery keeps every key after the damage', () => {
   });
 });
 
+describe('scanner: a metabase written on one line', () => {
+  const oneLine = sites().replace(/>\s*\r\n\s*</g, '><').replace(/\r\n/g, ' ');
+
+  test('a quote typed into a value spoils the rest of its start tag, not the keys after it', () => {
+    const at = oneLine.indexOf('/LM/W3SVC/2"') + '/LM/W3'.length;
+    const text = oneLine.slice(0, at) + '"' + oneLine.slice(at);
+    assert.equal(text.split('\n').length, 1);
+    const doc = scan(text);
+    assert.deepEqual(locations(doc, text), ['/LM/W3SVC/1', '/LM/W3SVC/1/ROOT', '/LM/W3', '/LM/W3SVC/2/ROOT', '/LM/W3SVC/3', '/LM/W3SVC/3/ROOT']);
+    // The rest of site 2's start tag, up to its '>', is one run of stray text.
+    const tagEnd = text.indexOf('>', at);
+    assert.deepEqual(doc.problems.map((p) => [p.kind, p.start, p.end]), [['stray-text-in-tag', at + 1, text.lastIndexOf('"', tagEnd) + 1]]);
+    assert.equal(value(text, keys(doc)[3], 'AppRoot'), '/LM/W3SVC/2/ROOT');
+  });
+});
+
 describe('scanner: names XML does not allow', () => {
   test('markdown left in a file (`**Name=`): an error at each forbidden character, and the key keeps its other properties', () => {
     const text = metabase('<IIsCompressionScheme\tLocation ="/LM/W3SVC/Filters/Compression/gzip"\n\t\t**HcScriptFileExtensions="asp"\n\t\tHcDynamicCompressionLevel="9"\n\t>\n</IIsCompressionScheme>');

@@ -123,9 +123,12 @@ export const SCAN_WINDOW = 1 << 16;
  * `newText`) to `xml` in place. Returns undefined when the caller must parse the whole text.
  *
  * The rescan first reads a window of the new text: from the restart point to the first line
- * break `window` characters after the edit. A synchronisation point inside the window gives the
- * same parse as reading on: every look-ahead of the scanner stops at a quote, a tag, or a line
- * break, and the window ends just after one. Without one, the whole text is read.
+ * break or '<' `window` characters after the edit (a metabase written on one line has no line
+ * break to end at, but a tag every few hundred characters). A synchronisation point inside the
+ * window gives the same parse as reading on: every look-ahead of the scanner stops at a quote, a
+ * line break or a '<', and the window ends just after a line break or just before a '<'; a
+ * look-ahead that the window's end cut short runs to that end and leaves no tag on which to
+ * synchronise. Without one, the whole text is read.
  */
 export function reparseRegion(xml: XmlDocument, newText: TextSource, editStart: number, editEnd: number, insertedLength: number, window = SCAN_WINDOW): IncrementalResult | undefined {
   const delta = insertedLength - (editEnd - editStart);
@@ -188,7 +191,7 @@ export function reparseRegion(xml: XmlDocument, newText: TextSource, editStart: 
   };
 
   let found: ReturnType<typeof attempt>;
-  const windowEnd = lineBreakAfter(newText, editStart + insertedLength + window);
+  const windowEnd = boundaryNear(newText, editStart + insertedLength, editStart + insertedLength + window);
   if (windowEnd < newText.length) found = attempt(newText.slice(restart, windowEnd), restart);
   const windowed = !!found;
   if (!found) found = attempt(textOf(newText), 0);
@@ -273,9 +276,23 @@ function spliceIn<T>(list: T[], at: number, count: number, items: readonly T[]):
   return list.slice(0, at).concat(items, list.slice(at + count));
 }
 
-/** Offset just after the first line break at or after `from` (the text's length when there is none nearby). */
-function lineBreakAfter(text: TextSource, from: number): number {
+/**
+ * Where a window that must reach past `least` may end, near `from`: just after a line break or
+ * just before a '<', the first at or after `from`, else the last between `least` and `from` (a
+ * start tag written on one line may run for 10 KB); the text's length when there is none.
+ */
+function boundaryNear(text: TextSource, least: number, from: number): number {
+  if (from >= text.length) return text.length;
   const limit = Math.min(text.length, from + 4096);
-  for (let i = Math.max(0, from); i < limit; i++) if (text.charCodeAt(i) === 10) return i + 1;
+  for (let i = from; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i + 1;
+    if (c === 60) return i;
+  }
+  for (let i = from - 1; i > least; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i + 1;
+    if (c === 60) return i;
+  }
   return text.length;
 }

@@ -17,6 +17,8 @@
  *  - inside a value, a line that starts with `<`, `>` or `/>` also ends it (missing closing quote);
  *  - a `<` elsewhere in a value is kept and reported;
  *  - `Name=` without a value gets no value and a problem; tokens without `=` are reported once;
+ *  - a quote outside a value (junk in a tag) pairs with the next one on its line before the next
+ *    `<`, or stands alone: a stray quote never reaches into another tag, whatever the lines;
  *  - a start tag without `>` ends at the next `<`;
  *  - an end tag closes the nearest open element of the same name; others are reported, ignored;
  *  - end of file closes everything still open.
@@ -365,9 +367,8 @@ class Scanner {
         // A value or '=' without a name, or a stray '/': skip it as junk.
         let q = p + 1;
         if (c === DQ || c === SQ) {
-          const close = text.indexOf(c === DQ ? '"' : "'", p + 1);
-          const nl = text.indexOf('\n', p + 1);
-          q = close >= 0 && (nl < 0 || close < nl) ? close + 1 : p + 1;
+          const close = this.strayQuotePartner(p + 1, c);
+          if (close >= 0) q = close + 1;
         }
         if (this.junkStart < 0) this.startJunk(p);
         this.junkEnd = q;
@@ -453,6 +454,22 @@ class Scanner {
     const hint = this.junkAfter === undefined ? '' : ` A double quote inside a value is written &quot;.`;
     this.problem('stray-text-in-tag', this.junkStart, this.junkEnd, `Unexpected text ${where}. Properties are written as Name="value".${hint}`);
     this.junkStart = -1;
+  }
+
+  /**
+   * The quote that closes a stray one (`quote`, searched from `from`): on the same line and before
+   * the next '<', else -1. A quote typed into a value leaves the rest of the start tag with its
+   * quotes paired the wrong way round; bounded so, the damage ends with the tag, also in a file
+   * written on one line, instead of pairing quotes of every tag after it up to the end of the file.
+   */
+  private strayQuotePartner(from: number, quote: number): number {
+    const { text, len } = this;
+    for (let i = from; i < len; i++) {
+      const c = text.charCodeAt(i);
+      if (c === quote) return i;
+      if (c === LT || c === 10) return -1;
+    }
+    return -1;
   }
 
   /** True when text at `at` reads `Ident=` or `Ident ="`, i.e. the start of the next attribute. */
