@@ -107,6 +107,6 @@ export function getMetabaseLanguageService(initial: LanguageSettings = {}): Meta
     getTopology: (doc) => getTopology(doc),
     getProcessModel: (doc, mode) => computeProcessModel(doc.model, mode),
     // Every error counts when telling which ones are new (not only the first maxDiagnostics).
-    diffDocuments: (oldDoc, newDoc) => diffDocuments(oldDoc, newDoc, (doc) => validate(doc, { ...settings, maxDiagnostics: Number.MAX_SAFE_INTEGER, minimumSeverity: 'error' }).diagnostics),
+    diffDocuments: (oldDoc, newDoc) => diffDocuments(oldDoc, newDoc, (doc, onlyRules) => validate(doc, { ...settings, maxDiagnostics: Number.MAX_SAFE_INTEGER, minimumSeverity: 'error' }, { onlyRules }).diagnostics),
   };
 }

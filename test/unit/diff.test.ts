@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../server/src/cli';
-import type { MetabaseChange } from '../../server/src/features/diff';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { diffDocuments, type MetabaseChange } from '../../server/src/features/diff';
+import type { MetabaseDocument } from '../../server/src/metabaseDocument';
+import { generateMetabase } from '../../bench/gen-metabase';
+import { scatterEdits } from '../../bench/diff';
 import { adsutilScript, adsutilPath, diffText } from '../../server/src/features/diffOutput';
 import { fixturesDir, metabase, realWorld, service } from '../helpers';
 import { findSharedDir } from '../../scripts/sharedDir';
@@ -227,4 +231,34 @@ describe('diff: real files against edited copies', () => {
       assert.deepEqual(brief(d.changes.filter((c) => c.kind !== 'key-added')), had === undefined ? [['property-added', key.location, 'ServerComment', null, 'Edited']] : [], name);
     });
   }
+});
+
+describe('diff: new errors, with OLD validated for the rules that erred in NEW only', () => {
+  // Generated servers with mistakes, and copies with edits scattered through them (the bench's).
+  const pairs = [1, 2].map((seed) => {
+    const before = generateMetabase({ sites: 40, seed, mistakes: 0.5 });
+    return [before, scatterEdits(before, 30)] as const;
+  });
+  const fullValidation = (doc: MetabaseDocument): Diagnostic[] => ls.lint(doc);
+
+  test('the same new errors as when both files are validated in full', () => {
+    let found = 0;
+    for (const [before, after] of pairs) {
+      const oldDoc = ls.parse('file:///old.xml', 1, before);
+      const newDoc = ls.parse('file:///new.xml', 1, after);
+      const full = diffDocuments(oldDoc, newDoc, fullValidation).newErrors;
+      found += full.length;
+      assert.deepEqual(ls.diffDocuments(ls.parse('file:///old.xml', 1, before), ls.parse('file:///new.xml', 1, after)).newErrors, full);
+    }
+    assert.ok(found > 0, 'the edits make new errors');
+  });
+
+  test("a document compared stays as it was: its own validation is the same before, after, and fresh", () => {
+    const [before, after] = pairs[0];
+    const oldDoc = ls.parse('file:///old.xml', 1, before);
+    const first = ls.doValidation(oldDoc);
+    ls.diffDocuments(oldDoc, ls.parse('file:///new.xml', 1, after));
+    assert.deepEqual(ls.doValidation(oldDoc), first);
+    assert.deepEqual(ls.doValidation(ls.parse('file:///old.xml', 1, before)), first);
+  });
 });

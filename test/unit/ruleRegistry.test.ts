@@ -46,7 +46,7 @@ describe('key rules skip only keys they find nothing on (Rule.needs)', () => {
       const ls = service();
       const settings = { maxDiagnostics: 100000 };
       const withFilters = validate(ls.parse('file:///t/MetaBase.xml', 1, text), settings);
-      const everyKey = validate(ls.parse('file:///t/MetaBase.xml', 1, text), settings, true);
+      const everyKey = validate(ls.parse('file:///t/MetaBase.xml', 1, text), settings, { checkEveryKey: true });
       assert.deepEqual(withFilters.diagnostics, everyKey.diagnostics);
       assert.ok(withFilters.diagnostics.length > 0 || !name.startsWith('generated'));
     });

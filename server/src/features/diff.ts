@@ -188,10 +188,10 @@ function keysByPath(model: MetabaseModel): Map<string, MetabaseKey> {
 /**
  * The changes from `oldDoc` to `newDoc`, in NEW's document order (removed keys and properties
  * after, in OLD's order), with their effects and the errors the rules find in NEW only.
- * `validate` gives each document's diagnostics (the language service's, with its settings; only
- * the errors are read, so it may leave the rest out).
+ * `validate` gives a document's diagnostics (the language service's, with its settings; only the
+ * errors are read, so it may leave the rest out), of the rules in `onlyRules` when it is given.
  */
-export function diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument, validate: (doc: MetabaseDocument) => Diagnostic[]): MetabaseDiff {
+export function diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument, validate: (doc: MetabaseDocument, onlyRules?: ReadonlySet<string>) => Diagnostic[]): MetabaseDiff {
   const oldModel = oldDoc.model;
   const newModel = newDoc.model;
   const oldKeys = keysByPath(oldModel);
@@ -201,8 +201,14 @@ export function diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument
   const lineOld = (offset: number): number => oldDoc.lines.positionAt(offset).line + 1;
   const removed: MetabaseChange[] = [];
 
+  // A key written the same in both files (its element's text, <Custom> children included) has
+  // nothing to compare: most keys of a history copy are.
+  const sameText = (a: MetabaseKey, b: MetabaseKey): boolean =>
+    a.element.end - a.element.start === b.element.end - b.element.start && oldDoc.source.slice(a.element.start, a.element.end) === newDoc.source.slice(b.element.start, b.element.end);
+
   for (const [path, key] of newKeys) {
     const before = oldKeys.get(path);
+    if (before && sameText(before, key)) continue;
     const props = propertiesOf(newModel, key);
     if (!before) {
       changes.push({ kind: 'key-added', location: key.location, keyType: key.keyType, property: null, old: null, new: null, secure: false, line: lineNew(key.element.start), oldOffset: null, newOffset: key.element.start });
@@ -235,7 +241,7 @@ export function diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument
   }
   removed.sort((a, b) => (a.oldOffset ?? 0) - (b.oldOffset ?? 0));
   changes.push(...removed);
-  return { changes, effects: changes.length > 0 ? effectsOf(oldModel, newModel) : [], newErrors: changes.length > 0 ? newErrorsOf(validate(oldDoc), validate(newDoc)) : [] };
+  return { changes, effects: changes.length > 0 ? effectsOf(oldModel, newModel) : [], newErrors: changes.length > 0 ? newErrors(oldDoc, newDoc, validate) : [] };
 }
 
 const MODE_NAME = { worker: 'worker process isolation mode', iis5: 'IIS 5.0 isolation mode' } as const;
@@ -277,6 +283,19 @@ function effectsOf(oldModel: MetabaseModel, newModel: MetabaseModel): string[] {
   }
   for (const [path, o] of oldApps) if (!newApps.has(path) && newModel.keyAt(path)) out.push(`${o.location} is no longer an application`);
   return out;
+}
+
+/**
+ * NEW's errors, then OLD's for the rules that erred in NEW only: an error of another rule in OLD
+ * cannot match one in NEW (the rule is part of what makes two errors the same), so OLD is not
+ * validated in full (most of what a history copy's validation would find is beside the point).
+ */
+function newErrors(oldDoc: MetabaseDocument, newDoc: MetabaseDocument, validate: (doc: MetabaseDocument, onlyRules?: ReadonlySet<string>) => Diagnostic[]): NewError[] {
+  const after = validate(newDoc);
+  const rules = new Set<string>();
+  for (const d of after) if (d.severity === 1) rules.add(String(d.code));
+  if (rules.size === 0) return [];
+  return newErrorsOf(validate(oldDoc, rules), after);
 }
 
 /** Errors in NEW that OLD did not have (the same rule, key, property and message counted as one). */

@@ -14,7 +14,7 @@
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
 import type { MetabaseKey, MetabaseModel } from '../model/metabaseModel';
-import { NO_FINDINGS, ValidationCache, type CachedFinding } from '../rules/findingCache';
+import { DetachedValidationCache, NO_FINDINGS, ValidationCache, type CachedFinding } from '../rules/findingCache';
 import { ruleDocUrl } from '../rules/ruleDocs';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
@@ -194,7 +194,18 @@ function absolute(key: MetabaseKey, f: CachedFinding): Finding {
  * document is validated between other requests (validateInSlices). The document rules' findings
  * come as objects; the keys' stay stored on the keys, listed in document order.
  */
-function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, sliceMs = Infinity, skipByNeeds = true): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number } {
+/** How findingSteps runs: see validate's options. */
+interface StepOptions {
+  sliceMs?: number;
+  skipByNeeds?: boolean;
+  /** Only these rules run, with a cache of their own (the document's is left alone). */
+  onlyRules?: ReadonlySet<string>;
+}
+
+function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolean, options: StepOptions = {}): Iterator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number; cache: ValidationCache } {
+  const sliceMs = options.sliceMs ?? Infinity;
+  const skipByNeeds = options.skipByNeeds ?? true;
+  const only = options.onlyRules;
   const model = doc.model;
   /** Findings of the document rules. */
   const findings: Finding[] = [];
@@ -204,7 +215,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
    */
   // (Assigned below, before the generator's body first runs.)
   // eslint-disable-next-line prefer-const
-  let result: Generator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number };
+  let result: Generator<void> & { findings: Finding[]; keyed: MetabaseKey[]; keyedTotal: number; cache: ValidationCache };
   let current = '';
   let usedLines = false;
   const ctx = makeContext(
@@ -214,7 +225,8 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
   );
   const context = validationContext(model);
   let cache = doc.validationCache;
-  if (!cache || cache.context !== context || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(detach(context), doc.catalog);
+  if (only) cache = new DetachedValidationCache(context, doc.catalog);
+  else if (!cache || cache.context !== context || cache.catalog !== doc.catalog) cache = doc.validationCache = new ValidationCache(detach(context), doc.catalog);
   const keyCache = cache;
   let fresh: CachedFinding[] = NO_FINDINGS;
   let base = 0;
@@ -253,6 +265,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
         const has = needMask(key.element);
         for (const { rule, needs } of keyRulesFor(key.keyType)) {
           if (skipByNeeds && needs !== 0 && (needs & has) === 0) continue;
+          if (only && !only.has(rule.meta.id)) continue;
           current = rule.meta.id;
           rule.checkKey!(keyCtx, key);
         }
@@ -286,7 +299,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
     keyCache.setComplete(true, keyed);
     result.keyedTotal = keyCache.keyedTotal;
   }
-  result = Object.assign(steps(), { findings, keyed: [] as MetabaseKey[], keyedTotal: 0 });
+  result = Object.assign(steps(), { findings, keyed: [] as MetabaseKey[], keyedTotal: 0, cache: keyCache });
   return result;
 }
 
@@ -325,14 +338,17 @@ export function toDiagnostic(doc: MetabaseDocument, f: Finding, severity: Severi
 }
 
 /**
- * `checkEveryKey` runs each key rule on every key of its types, also those without a property the
- * rule `needs`: a test compares the diagnostics both ways, so a wrong `needs` declaration shows.
+ * Options, for tests and the diff: `checkEveryKey` runs each key rule on every key of its types,
+ * also those without a property the rule `needs` (a test compares the diagnostics both ways, so a
+ * wrong `needs` declaration shows); `onlyRules` runs those rules alone, keeping their findings
+ * apart from the document's cache (the diff looks in OLD only for the rules that erred in NEW).
  */
-export function validate(doc: MetabaseDocument, settings: ValidationSettings = {}, checkEveryKey = false): ValidationResult {
-  const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
-  const steps = findingSteps(doc, enabled, Infinity, !checkEveryKey);
+export function validate(doc: MetabaseDocument, settings: ValidationSettings = {}, options: { checkEveryKey?: boolean; onlyRules?: ReadonlySet<string> } = {}): ValidationResult {
+  const only = options.onlyRules;
+  const enabled = (id: string): boolean => settings.rules?.[id] !== 'off' && (!only || only.has(id));
+  const steps = findingSteps(doc, enabled, { skipByNeeds: !options.checkEveryKey, onlyRules: only });
   for (let r = steps.next(); !r.done; r = steps.next());
-  return finish(doc, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
+  return finish(doc, steps.cache, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
 }
 
 /** How long validateInSlices works before it gives the event loop a turn (requests waiting are answered then). */
@@ -345,12 +361,12 @@ export const VALIDATION_SLICE_MS = 4;
  */
 export async function validateInSlices(doc: MetabaseDocument, settings: ValidationSettings, pause: () => Promise<void>, stillWanted: () => boolean): Promise<ValidationResult | undefined> {
   const enabled = (id: string): boolean => settings.rules?.[id] !== 'off';
-  const steps = findingSteps(doc, enabled, VALIDATION_SLICE_MS);
+  const steps = findingSteps(doc, enabled, { sliceMs: VALIDATION_SLICE_MS });
   for (let r = steps.next(); !r.done; r = steps.next()) {
     await pause();
     if (!stillWanted()) return undefined;
   }
-  return finish(doc, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
+  return finish(doc, steps.cache, steps.findings, steps.keyed, steps.keyedTotal, settings, enabled);
 }
 
 /**
@@ -359,9 +375,8 @@ export async function validateInSlices(doc: MetabaseDocument, settings: Validati
  * suppression comments, cut at maxDiagnostics. A key's finding becomes an object with absolute
  * offsets only when it is shown: at 10,000 sites most of them are counted, not shown.
  */
-function finish(doc: MetabaseDocument, docFindings: Finding[], keyed: readonly MetabaseKey[], keyedTotal: number, settings: ValidationSettings, enabled: (ruleId: string) => boolean): ValidationResult {
-  // (findingSteps stored every key's findings in the document's cache.)
-  const cache = doc.validationCache!;
+function finish(doc: MetabaseDocument, cache: ValidationCache, docFindings: Finding[], keyed: readonly MetabaseKey[], keyedTotal: number, settings: ValidationSettings, enabled: (ruleId: string) => boolean): ValidationResult {
+  // (findingSteps stored every key's findings in `cache`.)
   const cachedOf = (key: MetabaseKey): CachedFinding[] => cache.of(key) ?? [];
   const filter = new SuppressionFilter(doc.source, doc.xml, doc.lines);
   const max = settings.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;

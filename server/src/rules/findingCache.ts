@@ -119,15 +119,24 @@ export class ValidationCache {
 
   /** A key's findings, if this cache stored them. */
   of(key: MetabaseKey): CachedFinding[] | undefined {
-    const slot = key.findings;
+    const slot = this.slotOf(key);
     return slot instanceof KeyFindings && slot.cache === this ? slot.list : undefined;
+  }
+
+  /** Where a key's findings are kept: on the key itself. */
+  protected slotOf(key: MetabaseKey): object | undefined {
+    return key.findings;
+  }
+
+  protected setSlot(key: MetabaseKey, slot: object): void {
+    key.findings = slot;
   }
 
   /** The slot of every key without findings (most keys): one object, not one per key. */
   private readonly emptySlot = new KeyFindings(this, NO_FINDINGS);
 
   store(key: MetabaseKey, list: CachedFinding[]): void {
-    key.findings = list.length === 0 ? this.emptySlot : new KeyFindings(this, list);
+    this.setSlot(key, list.length === 0 ? this.emptySlot : new KeyFindings(this, list));
     if (list.length > 0) this.flagged.add(key);
     else this.flagged.delete(key);
   }
@@ -200,6 +209,22 @@ export class ValidationCache {
   private unflagged: MetabaseKey[] = [];
   /** Keys came, went or moved since the last validation (indices changed). */
   private moved = false;
+}
+
+/**
+ * A cache for one validation that must leave the document's own alone (a validation of some rules
+ * only, for the diff): it keeps the keys' findings in a map of its own, not on the keys.
+ */
+export class DetachedValidationCache extends ValidationCache {
+  private readonly slots = new Map<MetabaseKey, object>();
+
+  protected override slotOf(key: MetabaseKey): object | undefined {
+    return this.slots.get(key);
+  }
+
+  protected override setSlot(key: MetabaseKey, slot: object): void {
+    this.slots.set(key, slot);
+  }
 }
 
 /** What a key holds in its `findings` slot: the findings one cache stored there. */
