@@ -121,8 +121,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   );
 
   await lc.start();
-  tree.refreshSoon(0);
   status.updateSoon(0);
+  tree.refreshSoon(0);
   return { client: lc, tree };
 }
 

@@ -114,13 +114,13 @@ export function getMetabaseLanguageService(initial: LanguageSettings = {}): Meta
     getCodeLenses: (doc) => getCodeLenses(doc),
     getTopology: (doc) => getTopology(doc),
     getProcessModel: (doc, mode) => computeProcessModel(doc.model, mode),
-    // Every error counts when telling which ones are new (not only the first maxDiagnostics).
-    diffDocuments: (oldDoc, newDoc) => diffDocuments(oldDoc, newDoc, (doc) => validate(doc, { ...settings, maxDiagnostics: Number.MAX_SAFE_INTEGER }).diagnostics),
     steps: {
       topology: (doc, sliceMs) => topologySteps(doc, sliceMs),
       processModel: (doc, mode, sliceMs) => processModelSteps(doc.model, mode, sliceMs),
       documentSymbols: (doc, sliceMs) => documentSymbolSteps(doc, maxSymbols(), sliceMs),
       references: (doc, p, includeDeclaration, sliceMs) => referenceSteps(doc, offset(doc, p), includeDeclaration, sliceMs),
     },
+    // Every error counts when telling which ones are new (not only the first maxDiagnostics).
+    diffDocuments: (oldDoc, newDoc) => diffDocuments(oldDoc, newDoc, (doc) => validate(doc, { ...settings, maxDiagnostics: Number.MAX_SAFE_INTEGER }).diagnostics),
   };
 }

@@ -229,17 +229,22 @@ describe('the language server over stdio', () => {
     const hovers = Array.from({ length: 10 }, () => cancelled('textDocument/hover', { textDocument, position: { line: 3, character: 3 } }));
     for (const h of hovers) await assert.rejects(h, isCancelled);
     await validated;
-    // The tree and the preview of 700 sites take many slices: cancelled once running.
-    await assert.rejects(cancelled(TOPOLOGY_REQUEST, { textDocument }), isCancelled);
-    await assert.rejects(cancelled(PROCESS_VIEW_REQUEST, { textDocument }), isCancelled);
-    await assert.rejects(cancelled(PROCESS_MODEL_REQUEST, { textDocument }), isCancelled);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument });
+    // The tree and the preview of 3,000 sites take many slices (a second or so): cancelled once running.
+    const large = { uri: 'file:///work/Cancelled-large.xml' };
+    const ready = client.diagnostics(large.uri);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { ...large, languageId: 'iis-metabase', version: 1, text: generateMetabase({ sites: 3000 }) } });
+    await ready;
+    await assert.rejects(cancelled(TOPOLOGY_REQUEST, { textDocument: large }), isCancelled);
+    await assert.rejects(cancelled(PROCESS_VIEW_REQUEST, { textDocument: large }), isCancelled);
+    await assert.rejects(cancelled(PROCESS_MODEL_REQUEST, { textDocument: large }), isCancelled);
     // Not cancelled: a hover sent after the topology request is answered first.
     const order: string[] = [];
-    const tree = client.connection.sendRequest<Topology>(TOPOLOGY_REQUEST, { textDocument }).then((t) => order.push(`topology of ${t.sites.length} sites`));
+    const tree = client.connection.sendRequest<Topology>(TOPOLOGY_REQUEST, { textDocument: large }).then((t) => order.push(`topology of ${t.sites.length} sites`));
     await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) }).then(() => order.push('hover'));
     await tree;
-    assert.deepEqual(order, ['hover', 'topology of 700 sites']);
-    await client.connection.sendNotification('textDocument/didClose', { textDocument });
+    assert.deepEqual(order, ['hover', 'topology of 3000 sites']);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: large });
   });
 
   test('a small file of 200,000 elements is validated in slices: other requests are answered meanwhile', async () => {
