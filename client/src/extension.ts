@@ -12,6 +12,7 @@ import { registerHistoryDiff, type ChangesTreeProvider } from './historyDiff';
 import { registerLintTasks } from './lintTask';
 import { ProcessModelPanel } from './processModelPanel';
 import { redactingChannel } from './traceRedaction';
+import { IsolationStatus } from './isolationStatus';
 import { LANGUAGE_ID, revealElement, TopologyTreeProvider, type TopologyElement } from './topologyView';
 
 let client: LanguageClient | undefined;
@@ -22,12 +23,6 @@ export interface ExtensionApi {
   /** The "Metabase Changes" view of Compare with History… (historyDiff.ts). */
   changes: ChangesTreeProvider;
 }
-
-const MODE_TEXT = {
-  worker: { text: '$(server-process) IIS 6: worker process isolation', tooltip: 'IIs5IsolationModeEnabled="FALSE": applications run in the W3wp.exe of their application pool. Click to preview the process model.' },
-  iis5: { text: '$(server) IIS 6: IIS 5.0 isolation', tooltip: 'IIs5IsolationModeEnabled="TRUE": no application pools; applications run in Inetinfo.exe or DLLHost.exe. Click to preview the process model.' },
-  unset: { text: '$(warning) IIS 6: isolation mode not set', tooltip: 'IIs5IsolationModeEnabled is not written on /LM/W3SVC: the schema default is IIS 5.0 isolation mode, a clean install runs worker process isolation mode. Click to preview both.' },
-} as const;
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -56,22 +51,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   tree.view = view;
   context.subscriptions.push(tree, view);
 
-  const status = vscode.window.createStatusBarItem('iis6Metabase.isolationMode', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'IIS 6 isolation mode';
-  status.command = 'iis6Metabase.previewProcessModel';
+  // The tree asks the server only while it is visible; the status bar asks for the mode alone.
+  context.subscriptions.push(view.onDidChangeVisibility((e) => tree.visibilityChanged(e.visible)));
+  const status = new IsolationStatus(lc, LANGUAGE_ID);
   context.subscriptions.push(status);
-  const updateStatus = (): void => {
-    const editor = vscode.window.activeTextEditor;
-    const t = tree.current;
-    if (!editor || editor.document.languageId !== LANGUAGE_ID || !t || t.uri !== editor.document.uri.toString()) {
-      status.hide();
-      return;
-    }
-    status.text = MODE_TEXT[t.isolationMode].text;
-    status.tooltip = MODE_TEXT[t.isolationMode].tooltip;
-    status.show();
-  };
-  context.subscriptions.push(tree.onDidChangeTreeData(updateStatus), vscode.window.onDidChangeActiveTextEditor(updateStatus));
 
   const activeMetabase = (): vscode.TextDocument | undefined => {
     const doc = vscode.window.activeTextEditor?.document;
@@ -112,6 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     vscode.commands.registerCommand('iis6Metabase.restartServer', async () => {
       await lc.restart();
       tree.refreshSoon(0);
+      status.updateSoon(0);
       return lc.serverProcess?.pid;
     }),
     vscode.commands.registerCommand('iis6Metabase.showOutput', () => lc.outputChannel.show(true)),
@@ -132,6 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     // A big document was parsed in slices: the tree, the status bar and the preview ask again.
     lc.onNotification(DOCUMENT_READY_NOTIFICATION, (p: DocumentReadyParams) => {
       tree.documentReady(p.uri);
+      status.updateSoon(0);
       ProcessModelPanel.documentReady(p.uri);
     }),
     lc.onNotification(LIMIT_NOTIFICATION, (p: LimitReachedParams) => {
@@ -141,6 +126,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   );
 
   await lc.start();
+  status.updateSoon(0);
   tree.refreshSoon(0);
   return { client: lc, tree, changes: historyDiff.provider };
 }

@@ -92,7 +92,9 @@ export class ProcessModelPanel implements vscode.Disposable {
     try {
       const r = await this.client.sendRequest<ProcessViewResponse | null>(PROCESS_VIEW_REQUEST, { textDocument: { uri: this.uri.toString() }, mode: this.previewing });
       this.model = r ?? undefined;
-    } catch {
+    } catch (err) {
+      // Cancelled, or the text changed meanwhile: the update after that change follows.
+      if ([-32800, -32801].includes((err as { code?: number }).code ?? 0)) return;
       this.model = undefined;
     }
     this.panel.title = `Processes: ${this.uri.path.split('/').pop()}`;

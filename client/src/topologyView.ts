@@ -42,6 +42,8 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
   /** Per element: whether it or a descendant matches the filter (computed once per filter). */
   private readonly matching = new Map<Element, boolean>();
   private pending: NodeJS.Timeout | undefined;
+  /** A refresh came due while the view was hidden: it is done when the view shows (a hidden tree asks for nothing). */
+  private stale = true;
   private readonly disposables: vscode.Disposable[] = [];
   view: vscode.TreeView<Element> | undefined;
 
@@ -68,10 +70,18 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
 
   refreshSoon(delay: number): void {
     if (this.pending) clearTimeout(this.pending);
-    this.pending = setTimeout(() => void this.refresh(), delay);
+    this.pending = undefined;
+    if (this.view && !this.view.visible) this.stale = true;
+    else this.pending = setTimeout(() => void this.refresh(), delay);
+  }
+
+  /** The view became visible or hidden (TreeView.onDidChangeVisibility). */
+  visibilityChanged(visible: boolean): void {
+    if (visible && this.stale) this.refreshSoon(0);
   }
 
   async refresh(): Promise<void> {
+    this.stale = false;
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.languageId !== LANGUAGE_ID) {
       // Keep showing the last metabase while another kind of editor is active.
@@ -81,13 +91,15 @@ export class TopologyTreeProvider implements vscode.TreeDataProvider<Element>, v
     try {
       const t = await this.client.sendRequest<Topology | null>(TOPOLOGY_REQUEST, { textDocument: { uri: editor.document.uri.toString() } });
       this.topology = t ?? undefined;
-    } catch {
+    } catch (err) {
+      // Cancelled, or the text changed meanwhile: the next refresh follows the change.
+      if ([-32800, -32801].includes((err as { code?: number }).code ?? 0)) return;
       this.topology = undefined;
     }
     this.index();
     this.applyFilter();
     this.changed.fire(undefined);
-    await vscode.commands.executeCommand('setContext', 'iis6Metabase.hasTopology', !!this.topology);
+    if (this.topology) await vscode.commands.executeCommand('setContext', 'iis6Metabase.hasTopology', true);
   }
 
   /** The server finished parsing a big document: its topology can be asked for now. */

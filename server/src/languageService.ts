@@ -22,14 +22,15 @@ import { doCodeActions } from './features/codeActions';
 import { diffDocuments, type MetabaseDiff } from './features/diff';
 import { doComplete } from './features/completion';
 import { doHover } from './features/hover';
-import { doRename, findDefinition, findDocumentSymbols, findReferences, getCodeLenses, getFoldingRanges, prepareRename, type SymbolsResult } from './features/navigation';
-import { getTopology } from './features/topology';
+import { doRename, documentSymbolSteps, findDefinition, findDocumentSymbols, findReferences, getCodeLenses, getFoldingRanges, prepareRename, referenceSteps, type SymbolsResult } from './features/navigation';
+import { getTopology, topologySteps } from './features/topology';
 import { validate, validateInSlices, type ValidationResult, type ValidationSettings } from './features/validation';
 import { MetabaseDocument } from './metabaseDocument';
-import { computeProcessModel, type ConcreteMode, type ProcessModel } from './process/processModel';
+import { computeProcessModel, processModelSteps, type ConcreteMode, type ProcessModel } from './process/processModel';
 import type { Topology } from './protocol';
 import { getDefaultCatalog, type SchemaCatalog } from './schema/catalog';
 import type { LoadedSchema } from './schema/mbschemaLoader';
+import type { Steps } from './util/slices';
 
 export interface LanguageSettings extends ValidationSettings {
   /** At most this many document symbols and folding ranges (default 5000). */
@@ -68,6 +69,13 @@ export interface MetabaseLanguageService {
   getProcessModel(doc: MetabaseDocument, mode?: ConcreteMode): ProcessModel;
   /** What changed from `oldDoc` to `newDoc`, compared as IIS reads them (features/diff.ts). */
   diffDocuments(oldDoc: MetabaseDocument, newDoc: MetabaseDocument): MetabaseDiff;
+  /** The long requests as work that yields every `sliceMs` (the server answers them in slices: util/slices.ts). */
+  readonly steps: {
+    topology(doc: MetabaseDocument, sliceMs: number): Steps<Topology>;
+    processModel(doc: MetabaseDocument, mode: ConcreteMode | undefined, sliceMs: number): Steps<ProcessModel>;
+    documentSymbols(doc: MetabaseDocument, sliceMs: number): Steps<SymbolsResult>;
+    references(doc: MetabaseDocument, position: Position, includeDeclaration: boolean, sliceMs: number): Steps<Location[]>;
+  };
 }
 
 export function getMetabaseLanguageService(initial: LanguageSettings = {}): MetabaseLanguageService {
@@ -106,6 +114,12 @@ export function getMetabaseLanguageService(initial: LanguageSettings = {}): Meta
     getCodeLenses: (doc) => getCodeLenses(doc),
     getTopology: (doc) => getTopology(doc),
     getProcessModel: (doc, mode) => computeProcessModel(doc.model, mode),
+    steps: {
+      topology: (doc, sliceMs) => topologySteps(doc, sliceMs),
+      processModel: (doc, mode, sliceMs) => processModelSteps(doc.model, mode, sliceMs),
+      documentSymbols: (doc, sliceMs) => documentSymbolSteps(doc, maxSymbols(), sliceMs),
+      references: (doc, p, includeDeclaration, sliceMs) => referenceSteps(doc, offset(doc, p), includeDeclaration, sliceMs),
+    },
     // Every error counts when telling which ones are new (not only the first maxDiagnostics).
     diffDocuments: (oldDoc, newDoc) => diffDocuments(oldDoc, newDoc, (doc, onlyRules) => validate(doc, { ...settings, maxDiagnostics: Number.MAX_SAFE_INTEGER, minimumSeverity: 'error' }, { onlyRules }).diagnostics),
   };

@@ -56,6 +56,11 @@ export interface Topology {
 
 export type TopologyResult = Topology | null;
 
+/** The isolation mode alone, for the status bar (cheap, unlike the topology); null as for the topology. */
+export const ISOLATION_MODE_REQUEST = 'iis6Metabase/isolationMode';
+
+export type IsolationModeResult = Pick<Topology, 'uri' | 'version' | 'isolationMode'> | null;
+
 // ---- iis6Metabase/processModel ----------------------------------------------------------
 
 export const PROCESS_MODEL_REQUEST = 'iis6Metabase/processModel';

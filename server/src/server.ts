@@ -12,13 +12,15 @@ import { Handlers } from './lsp/handlers';
 import { Lifecycle, watchMessageStream } from './lsp/lifecycle';
 import { OpeningProgress } from './lsp/progress';
 import { SettingsManager } from './lsp/settings';
+import { connectionOptions } from './lsp/slicedRequests';
 import { ValidationScheduler } from './lsp/validationScheduler';
 import { DOCUMENT_READY_NOTIFICATION, type DocumentReadyParams } from './protocol';
 import { VERSION } from './version';
 
 // Over stdio the server reads the stream itself, to answer or end on what it cannot read (lsp/lifecycle.ts).
 const stdio = process.argv.includes('--stdio') ? { reader: new StreamMessageReader(process.stdin), writer: new StreamMessageWriter(process.stdout) } : undefined;
-const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer) : createConnection(ProposedFeatures.all);
+// A request cancelled before it started is answered RequestCancelled and never run (lsp/slicedRequests.ts).
+const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer, connectionOptions) : createConnection(ProposedFeatures.all, connectionOptions);
 if (stdio) watchMessageStream(stdio.reader, stdio.writer, (line) => process.stderr.write(`${line}\n`), (code) => process.exit(code));
 const lifecycle = new Lifecycle();
 const ls = getMetabaseLanguageService();

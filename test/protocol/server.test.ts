@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionList, DocumentSymbol, Hover, Location, MarkupContent, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { DOCUMENT_READY_NOTIFICATION, PROCESS_MODEL_REQUEST, TOPOLOGY_REQUEST, type DocumentReadyParams, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
+import { DOCUMENT_READY_NOTIFICATION, PROCESS_MODEL_REQUEST, PROCESS_VIEW_REQUEST, TOPOLOGY_REQUEST, type DocumentReadyParams, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { generateMetabase } from '../../bench/gen-metabase';
 import { repoRoot } from '../helpers';
@@ -209,6 +209,42 @@ describe('the language server over stdio', () => {
     assert.equal(t.sites.length, 1000);
     assert.equal(t.version, 7);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: u } });
+  });
+
+  test('cancellation: requests cancelled before they start, and long ones cancelled between their slices, are answered RequestCancelled (-32800); meanwhile others are answered', async () => {
+    const u = 'file:///work/Cancelled.xml';
+    const big = generateMetabase({ sites: 700 });
+    assert.ok(big.length < 2_000_000, 'parsed at once when opened (not in slices): the server is busy meanwhile');
+    const validated = client.diagnostics(u);
+    const textDocument = { uri: u };
+    const cancelled = (method: string, params: object): Promise<unknown> => {
+      const source = new CancellationTokenSource();
+      const p = client.connection.sendRequest(method, params, source.token);
+      source.cancel();
+      return p;
+    };
+    const isCancelled = (err: { code?: number }) => err.code === -32800;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'iis-metabase', version: 1, text: big } });
+    // Hovers sent and cancelled while the server parses: dropped before they run.
+    const hovers = Array.from({ length: 10 }, () => cancelled('textDocument/hover', { textDocument, position: { line: 3, character: 3 } }));
+    for (const h of hovers) await assert.rejects(h, isCancelled);
+    await validated;
+    await client.connection.sendNotification('textDocument/didClose', { textDocument });
+    // The tree and the preview of 3,000 sites take many slices (a second or so): cancelled once running.
+    const large = { uri: 'file:///work/Cancelled-large.xml' };
+    const ready = client.diagnostics(large.uri);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { ...large, languageId: 'iis-metabase', version: 1, text: generateMetabase({ sites: 3000 }) } });
+    await ready;
+    await assert.rejects(cancelled(TOPOLOGY_REQUEST, { textDocument: large }), isCancelled);
+    await assert.rejects(cancelled(PROCESS_VIEW_REQUEST, { textDocument: large }), isCancelled);
+    await assert.rejects(cancelled(PROCESS_MODEL_REQUEST, { textDocument: large }), isCancelled);
+    // Not cancelled: a hover sent after the topology request is answered first.
+    const order: string[] = [];
+    const tree = client.connection.sendRequest<Topology>(TOPOLOGY_REQUEST, { textDocument: large }).then((t) => order.push(`topology of ${t.sites.length} sites`));
+    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: pos('MaxProcesses="2"', 2) }).then(() => order.push('hover'));
+    await tree;
+    assert.deepEqual(order, ['hover', 'topology of 3000 sites']);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: large });
   });
 
   test('a small file of 200,000 elements is validated in slices: other requests are answered meanwhile', async () => {

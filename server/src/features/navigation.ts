@@ -16,6 +16,7 @@ import {
 import type { MetabaseDocument } from '../metabaseDocument';
 import { findAttr, normalizePath, rawValue, type MetabaseKey } from '../model/metabaseModel';
 import { encodeXmlValue } from '../parser/scanner';
+import { runSteps, SliceClock, type Steps } from '../util/slices';
 import { cursorContext } from './cursor';
 
 export interface PoolTarget {
@@ -78,6 +79,10 @@ export interface PoolReference {
 }
 
 export function poolReferences(doc: MetabaseDocument, pool: string): PoolReference[] {
+  return runSteps(poolReferenceSteps(doc, pool, new SliceClock(Infinity)));
+}
+
+function* poolReferenceSteps(doc: MetabaseDocument, pool: string, clock: SliceClock): Steps<PoolReference[]> {
   const m = doc.model;
   const wanted = pool.trim().toLowerCase();
   const refs: PoolReference[] = [];
@@ -86,6 +91,7 @@ export function poolReferences(doc: MetabaseDocument, pool: string): PoolReferen
     if (attr && attr.valueStart >= 0 && m.valueOf(key.element, attr).trim().toLowerCase() === wanted) {
       refs.push({ key, how: 'sets', start: key.element.start + attr.valueStart, end: key.element.start + attr.valueEnd });
     }
+    if (clock.due()) yield;
   }
   for (const app of m.applicationsByPool().get(wanted) ?? []) {
     if (findAttr(app.element, 'AppPoolId')) continue;
@@ -95,11 +101,20 @@ export function poolReferences(doc: MetabaseDocument, pool: string): PoolReferen
 }
 
 export function findReferences(doc: MetabaseDocument, offset: number, includeDeclaration: boolean): Location[] {
+  return runSteps(referenceSteps(doc, offset, includeDeclaration));
+}
+
+/** Find References, yielding whenever `sliceMs` have passed (the server runs it in slices: util/slices.ts). */
+export function* referenceSteps(doc: MetabaseDocument, offset: number, includeDeclaration: boolean, sliceMs = Infinity): Steps<Location[]> {
   const target = poolAt(doc, offset);
   if (!target) return [];
+  const clock = new SliceClock(sliceMs);
   const out: Location[] = [];
   if (includeDeclaration && target.key) out.push({ uri: doc.uri, range: keyStartTagRange(doc, target.key) });
-  for (const r of poolReferences(doc, target.pool)) out.push({ uri: doc.uri, range: doc.lines.range(r.start, r.end) });
+  for (const r of yield* poolReferenceSteps(doc, target.pool, clock)) {
+    out.push({ uri: doc.uri, range: doc.lines.range(r.start, r.end) });
+    if (clock.due()) yield;
+  }
   return out;
 }
 
@@ -165,7 +180,13 @@ export interface SymbolsResult {
 export const MAX_SYMBOL_DEPTH = 64;
 
 export function findDocumentSymbols(doc: MetabaseDocument, maxSymbols: number): SymbolsResult {
+  return runSteps(documentSymbolSteps(doc, maxSymbols));
+}
+
+/** The outline, yielding whenever `sliceMs` have passed (the server runs it in slices: util/slices.ts). */
+export function* documentSymbolSteps(doc: MetabaseDocument, maxSymbols: number, sliceMs = Infinity): Steps<SymbolsResult> {
   const m = doc.model;
+  const clock = new SliceClock(sliceMs);
   let count = 0;
   let truncated = 0;
   const symbolOf = (key: MetabaseKey, parentPath: string | undefined): DocumentSymbol => {
@@ -204,6 +225,7 @@ export function findDocumentSymbols(doc: MetabaseDocument, maxSymbols: number): 
       }
     }
     for (let i = key.children.length - 1; i >= 0; i--) stack.push({ key: key.children[i], into, parentPath, depth });
+    if (clock.due()) yield;
   }
   return { symbols, truncated };
 }

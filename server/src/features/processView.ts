@@ -6,8 +6,15 @@
 import type { MetabaseDocument } from '../metabaseDocument';
 import type { ProcessModel } from '../process/processModel';
 import type { ProcessViewGroup, ProcessViewResponse, ProcessViewSummary } from '../protocol';
+import { runSteps, SliceClock, type Steps } from '../util/slices';
 
 export function buildProcessView(doc: MetabaseDocument, pm: ProcessModel, problems: ProcessViewResponse['problems'] = [], problemCount = problems.length): ProcessViewResponse {
+  return runSteps(processViewSteps(doc, pm, problems, problemCount));
+}
+
+/** The same, yielding whenever `sliceMs` have passed (the server runs it in slices: util/slices.ts). */
+export function* processViewSteps(doc: MetabaseDocument, pm: ProcessModel, problems: ProcessViewResponse['problems'] = [], problemCount = problems.length, sliceMs = Infinity): Steps<ProcessViewResponse> {
+  const clock = new SliceClock(sliceMs);
   const at = (offset: number) => doc.lines.positionAt(offset);
   const groups: ProcessViewGroup[] = [];
   const byId = new Map<string, ProcessViewGroup>();
@@ -43,6 +50,7 @@ export function buildProcessView(doc: MetabaseDocument, pm: ProcessModel, proble
     const pos = at(a.range.start);
     g.applications.push({ location: a.location, name: a.name, site: a.site, line: pos.line, character: pos.character, problem: a.problem, notes: a.notes });
     if (a.problem) g.problems++;
+    if (clock.due()) yield;
   }
   groups.push(...none.values());
   const summaries = pm.modes.map((mode): ProcessViewSummary => {

@@ -12,6 +12,7 @@
  */
 import { DEFAULT_APP_POOL, effectiveBool, effectiveNumber, type IsolationMode, type MetabaseKey, type MetabaseModel } from '../model/metabaseModel';
 import { parseDword } from '../model/typedValues';
+import { runSteps, SliceClock, type Steps } from '../util/slices';
 import { count } from '../util/words';
 
 export type ProcessImage = 'w3wp.exe' | 'inetinfo.exe' | 'dllhost.exe';
@@ -210,7 +211,9 @@ function inProcessIsapiNames(value: string): string[] {
     .filter((s): s is string => !!s);
 }
 
-function workerModel(m: MetabaseModel): { processes: ProcessEntry[]; applications: ApplicationEntry[] } {
+type ModeModel = { processes: ProcessEntry[]; applications: ApplicationEntry[] };
+
+function* workerModel(m: MetabaseModel, clock: SliceClock): Steps<ModeModel> {
   const processes: ProcessEntry[] = [];
   const byPool = new Map<string, ProcessEntry>();
   const facts: PoolFactsCache = new Map();
@@ -250,11 +253,12 @@ function workerModel(m: MetabaseModel): { processes: ProcessEntry[]; application
       notes: sp.notes,
       range: keyRange(app),
     });
+    if (clock.due()) yield;
   }
   return { processes, applications };
 }
 
-function iis5Model(m: MetabaseModel): { processes: ProcessEntry[]; applications: ApplicationEntry[] } {
+function* iis5Model(m: MetabaseModel, clock: SliceClock): Steps<ModeModel> {
   const shared = (id: string, image: ProcessImage, hosting: Hosting, identity: string): ProcessEntry => ({
     id, mode: 'iis5', image, pool: null, hosting, instances: 1, identity, applications: [], settings: null, range: null,
   });
@@ -286,6 +290,7 @@ function iis5Model(m: MetabaseModel): { processes: ProcessEntry[]; applications:
       notes: sp.notes,
       range: keyRange(app),
     });
+    if (clock.due()) yield;
   }
   const processes = [inetinfo, ...(pooled.applications.length > 0 ? [pooled] : []), ...isolated];
   return { processes, applications };
@@ -293,12 +298,18 @@ function iis5Model(m: MetabaseModel): { processes: ProcessEntry[]; applications:
 
 /** The process model of the document's mode, or of `mode` to preview a switch. */
 export function computeProcessModel(m: MetabaseModel, mode?: ConcreteMode): ProcessModel {
+  return runSteps(processModelSteps(m, mode));
+}
+
+/** The same, yielding whenever `sliceMs` have passed (the server runs it in slices: util/slices.ts). */
+export function* processModelSteps(m: MetabaseModel, mode?: ConcreteMode, sliceMs = Infinity): Steps<ProcessModel> {
+  const clock = new SliceClock(sliceMs);
   const actual = m.isolationMode();
   const wanted: ConcreteMode[] = mode ? [mode] : actual === 'unset' ? ['worker', 'iis5'] : [actual];
   const processes: ProcessEntry[] = [];
   const applications: ApplicationEntry[] = [];
   for (const w of wanted) {
-    const r = w === 'worker' ? workerModel(m) : iis5Model(m);
+    const r = w === 'worker' ? yield* workerModel(m, clock) : yield* iis5Model(m, clock);
     processes.push(...r.processes);
     applications.push(...r.applications);
   }

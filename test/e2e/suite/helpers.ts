@@ -112,11 +112,15 @@ export async function extensionApi(): Promise<ExtensionApi> {
 }
 
 /**
- * Waits until the "IIS Metabase" tree shows the topology of `doc` (the tree follows the active
+ * Shows the "IIS Metabase" view and waits until its tree shows the topology of `doc` (the tree follows the active
  * editor and asks the server after a short delay) and returns it.
  */
 export async function topologyOf(doc: vscode.TextDocument, timeoutMs = 15_000): Promise<Topology> {
   const { tree } = await extensionApi();
+  // The tree asks the server only while it is visible: show it (once the server knows the document).
+  if (!tree.view?.visible) {
+    await waitFor(async () => (await vscode.commands.getCommands(true)).includes('iis6Metabase.topology.focus') && (await vscode.commands.executeCommand('iis6Metabase.topology.focus').then(() => tree.view?.visible, () => false)), 'the IIS Metabase view to show', { timeoutMs });
+  }
   return waitFor(() => {
     const t = tree.current;
     return t && t.uri === doc.uri.toString() && t.version === doc.version ? t : undefined;
