@@ -5,11 +5,11 @@
  * them, quick fixes read them).
  *
  * Findings of key rules are kept per key (offsets relative to the key's element) in a
- * ValidationCache (rules/findingCache.ts) that travels with the document from version to version: after an edit only the
- * keys whose elements changed are checked again, and all of them only when the isolation mode or
- * the schema changed. Findings of document rules that declare what they read (Rule.reads) are
- * kept there too, with absolute offsets that each edit moves (noteEdit); the other document rules
- * run every time.
+ * ValidationCache (rules/findingCache.ts) that travels with the document from version to version:
+ * after an edit only the keys whose elements changed are checked again, and all of them only when
+ * the isolation mode or the schema changed. Findings of document rules that declare what they read
+ * (Rule.reads) are kept there too, with absolute offsets that each edit moves (noteEdit); the other
+ * document rules run every time.
  */
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { MetabaseDocument } from '../metabaseDocument';
