@@ -252,7 +252,7 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
   step('IIS 6: Filter Tree… shows the matching items only; Clear Tree Filter brings all back', async () => {
     const page = workbench();
     const pane = page.locator('.part.sidebar');
-    await runCommand(page, 'IIS 6: Filter Tree…');
+    await runCommand(page, 'IIS 6: Filter Tree…', { asks: 'Filter the IIS Metabase tree' });
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill('intranet');
@@ -328,7 +328,7 @@ describe('VS Code UI (code-server, installed .vsix)', () => {
     await previewTab.waitFor({ state: 'detached' });
     await page.locator('.tabs-container .tab', { hasText: /^MetaBase\.xml/ }).first().click();
     await activeEditor(page).click({ position: { x: 5, y: 5 } });
-    await runCommand(page, 'IIS 6: Compare with History…');
+    await runCommand(page, 'IIS 6: Compare with History…', { asks: 'Another metabase file' });
     // The History folder beside MetaBase.xml: its copy by version number, with the file date.
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Version 411' }).first();
     await row.waitFor();

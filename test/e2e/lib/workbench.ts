@@ -56,15 +56,21 @@ export async function waitForLanguageMode(page: Page, name: string): Promise<voi
   await page.locator('[id="status.editor.mode"]', { hasText: name }).waitFor();
 }
 
-/** Runs a command from the command palette (F1) by its title, e.g. "IIS 6: Preview Process Model". */
-export async function runCommand(page: Page, title: string): Promise<void> {
+/**
+ * Runs a command from the command palette (F1) by its title, e.g. "IIS 6: Preview Process Model".
+ * A command that asks something (an input box, a quick pick) reuses the palette's widget, which
+ * may never be seen hidden in between: `asks` is a text of its question (its title or an item)
+ * to wait for instead.
+ */
+export async function runCommand(page: Page, title: string, options: { asks?: string } = {}): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  if (options.asks !== undefined) await page.locator('.quick-input-widget', { hasText: options.asks }).waitFor();
+  else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /**
