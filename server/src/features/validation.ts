@@ -19,7 +19,7 @@ import { ruleDocUrl } from '../rules/ruleDocs';
 import { allRules, ruleById } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from '../rules/ruleTypes';
 import { SuppressionFilter } from '../rules/suppression';
-import { attributeEnd, type NameIds, type XmlAttribute, type XmlElement } from '../parser/xmlTypes';
+import { attributeEnd, type XmlAttribute } from '../parser/xmlTypes';
 import { detach } from '../util/detach';
 
 export const DIAGNOSTIC_SOURCE = 'iis6-metabase';
@@ -85,31 +85,6 @@ const otherKeyTypes = plansFor(undefined);
 /** A rule that declares `keyTypes` runs on keys of those types only: its body need not ask. */
 function keyRulesFor(keyType: string): KeyRulePlan[] {
   return plansByKeyType.get(keyType) ?? otherKeyTypes;
-}
-
-/** Per name table (one per document), the NEED_BITS bit of each name id (0 for other names). */
-const needBitsByTable = new WeakMap<NameIds, Int32Array>();
-
-/** The NEED_BITS of the properties an element sets. */
-function needMask(el: XmlElement): number {
-  const table = el.table;
-  const names = table.names;
-  let needBitsById = needBitsByTable.get(names);
-  // (A name seen after the array was made gets a new id past its end.)
-  if (!needBitsById || needBitsById.length !== names.strings.length) {
-    needBitsById = new Int32Array(names.strings.length);
-    for (const [name, bit] of NEED_BITS) {
-      const id = names.idOf(name);
-      if (id >= 0) needBitsById[id] = bit;
-    }
-    needBitsByTable.set(names, needBitsById);
-  }
-  let mask = 0;
-  for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {
-    const id = table.nameId(i);
-    if (id < needBitsById.length) mask |= needBitsById[id];
-  }
-  return mask;
 }
 
 /**
@@ -262,7 +237,7 @@ function findingSteps(doc: MetabaseDocument, enabled: (ruleId: string) => boolea
       if (!list) {
         fresh = NO_FINDINGS;
         base = key.element.start;
-        const has = needMask(key.element);
+        const has = model.propertyMask(key, NEED_BITS);
         for (const { rule, needs } of keyRulesFor(key.keyType)) {
           if (skipByNeeds && needs !== 0 && (needs & has) === 0) continue;
           if (only && !only.has(rule.meta.id)) continue;

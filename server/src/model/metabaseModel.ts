@@ -365,6 +365,38 @@ export class MetabaseModel {
     }
   }
 
+  /** Per bit map handed to propertyMask: its bit for each name id of the name table it was made for. */
+  private readonly maskBits = new WeakMap<ReadonlyMap<string, number>, { names: NameIds; bitsById: Int32Array }>();
+
+  /**
+   * The bits (from `bitsByName`) of the properties a key sets, in one pass over its attributes by
+   * name id: the validation asks it for every key (Rule.needs), so the names are looked up once
+   * per map and name table, not per key.
+   */
+  propertyMask(key: MetabaseKey, bitsByName: ReadonlyMap<string, number>): number {
+    const el = key.element;
+    const table = el.table;
+    const names = table.names;
+    let memo = this.maskBits.get(bitsByName);
+    // (A name seen after the array was made gets a new id past its end.)
+    if (!memo || memo.names !== names || memo.bitsById.length !== names.strings.length) {
+      const bitsById = new Int32Array(names.strings.length);
+      for (const [name, bit] of bitsByName) {
+        const id = names.idOf(name);
+        if (id >= 0) bitsById[id] = bit;
+      }
+      memo = { names, bitsById };
+      this.maskBits.set(bitsByName, memo);
+    }
+    const bitsById = memo.bitsById;
+    let mask = 0;
+    for (let i = el.firstAttr, end = el.firstAttr + el.attrCount; i < end; i++) {
+      const id = table.nameId(i);
+      if (id < bitsById.length) mask |= bitsById[id];
+    }
+    return mask;
+  }
+
   /** The keys that set `name` (one of INDEXED_ATTRIBUTES), in document order. */
   keysWith(name: IndexedAttribute): readonly MetabaseKey[] {
     return this.withAttr.get(name)!;
