@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { metabase, parse, realWorld } from '../helpers';
+import { metabase, parse, realWorld, service } from '../helpers';
 
 const doc = parse(
   metabase(`
@@ -125,5 +125,21 @@ describe('model: sites, applications, pools, isolation mode', () => {
     assert.deepEqual(real.applications().map((a) => [a.location, real.poolIdOf(a).name]), [['/LM/W3SVC/1/ROOT', 'DefaultAppPool']]);
     assert.deepEqual([...real.pools().keys()], ['defaultapppool', 'oval']);
     assert.equal(real.customs(real.webService()!).length, 3);
+  });
+});
+
+describe('a Location tree 10,000 levels deep with an application at the bottom', () => {
+  test('its ScriptMaps come from the site, and validation and the process model answer (the first lookup from the bottom overflowed the stack)', () => {
+    const levels = 10000;
+    const loc = (i: number) => `/LM/W3SVC/1/ROOT${'/a'.repeat(i)}`;
+    const keys = Array.from({ length: levels }, (_, i) => `<IIsWebVirtualDir Location ="${loc(i)}"${i === levels - 1 ? ` AppRoot="${loc(i)}"` : ''} />`).join('\n');
+    const ls = service();
+    const doc = parse(metabase(`<IIsWebServer Location ="/LM/W3SVC/1" ServerComment="Deep" ScriptMaps=".asp,C:\\WINDOWS\\system32\\inetsrv\\asp.dll,5,GET" />\n${keys}`), ls);
+    const deepest = doc.model.keys[doc.model.keys.length - 1];
+    assert.equal(deepest.location, loc(levels - 1));
+    // Asked first at the bottom: nothing above it was worked out yet.
+    assert.equal(doc.model.effectiveScriptMaps(deepest)?.from.location, '/LM/W3SVC/1');
+    assert.ok(Array.isArray(ls.doValidation(doc)));
+    assert.ok(ls.getProcessModel(doc).applications.some((a) => a.location === loc(levels - 1)));
   });
 });

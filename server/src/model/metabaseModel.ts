@@ -1143,12 +1143,27 @@ export class MetabaseModel {
 
   /** The ScriptMaps in effect at `key` (set there or inherited), with the key that sets them. */
   effectiveScriptMaps(key: MetabaseKey): { from: MetabaseKey; maps: ScriptMap[] } | undefined {
-    // Memoised per key: 14,000 applications share a handful of ancestors.
-    const memo = key.scriptMapsMemo;
-    if (memo && memo.generation === this.scriptMapsGeneration) return memo.value;
-    const maps = this.ownScriptMaps(key);
-    const value = maps ? { from: key, maps } : key.parent ? this.effectiveScriptMaps(key.parent) : undefined;
-    key.scriptMapsMemo = { generation: this.scriptMapsGeneration, value };
+    // Memoised per key: 14,000 applications share a handful of ancestors. Walked up without
+    // recursion (a first call on a key 10,000 levels down overflowed the stack), then every key
+    // passed on the way gets the answer.
+    const generation = this.scriptMapsGeneration;
+    const passed: MetabaseKey[] = [];
+    let value: { from: MetabaseKey; maps: ScriptMap[] } | undefined;
+    for (let k: MetabaseKey | null = key; k; k = k.parent) {
+      const memo = k.scriptMapsMemo;
+      if (memo && memo.generation === generation) {
+        value = memo.value;
+        break;
+      }
+      const maps = this.ownScriptMaps(k);
+      if (maps) {
+        value = { from: k, maps };
+        k.scriptMapsMemo = { generation, value };
+        break;
+      }
+      passed.push(k);
+    }
+    for (const k of passed) k.scriptMapsMemo = { generation, value };
     return value;
   }
 
