@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, CompletionList, DocumentSymbol, Hover, Location, MarkupContent, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { DOCUMENT_READY_NOTIFICATION, PROCESS_MODEL_REQUEST, PROCESS_VIEW_REQUEST, TOPOLOGY_REQUEST, type DocumentReadyParams, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
+import { DOCUMENT_READY_NOTIFICATION, LINT_REQUEST, PROCESS_MODEL_REQUEST, PROCESS_VIEW_REQUEST, TOPOLOGY_REQUEST, type DocumentReadyParams, type ProcessModelResponse, type Topology } from '../../server/src/protocol';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { generateMetabase } from '../../bench/gen-metabase';
 import { repoRoot } from '../helpers';
@@ -225,9 +225,14 @@ describe('the language server over stdio', () => {
     };
     const isCancelled = (err: { code?: number }) => err.code === -32800;
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'iis-metabase', version: 1, text: big } });
-    // Hovers sent and cancelled while the server parses: dropped before they run.
+    // Hovers sent and cancelled while the server is busy: dropped before they run. Busy with the
+    // lint of a 3,000-site text (one request, worked in one go, a second or so), so the cancels
+    // are read before the hovers' turn however slowly this process writes them (parsing the
+    // 700 sites alone was sometimes over before they were all written: a hover got answered).
+    const busy = client.connection.sendRequest(LINT_REQUEST, { textDocument: { uri: 'file:///work/Busy.xml' }, text: generateMetabase({ sites: 3000 }) });
     const hovers = Array.from({ length: 10 }, () => cancelled('textDocument/hover', { textDocument, position: { line: 3, character: 3 } }));
     for (const h of hovers) await assert.rejects(h, isCancelled);
+    await busy;
     await validated;
     await client.connection.sendNotification('textDocument/didClose', { textDocument });
     // The tree and the preview of 3,000 sites take many slices (a second or so): cancelled once running.
