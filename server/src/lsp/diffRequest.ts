@@ -11,6 +11,7 @@ import type { MetabaseLanguageService } from '../languageService';
 import type { MetabaseDocument } from '../metabaseDocument';
 import type { DiffParams, DiffResult, DiffSide } from '../protocol';
 import type { DocumentStore } from './documentStore';
+import { fileNameOf } from '../util/uris';
 
 function invalid(message: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, `iis6Metabase/diff: ${message}`);
@@ -24,16 +25,6 @@ function checkSide(p: unknown, field: string): DiffSide {
   return { uri: s.uri, text: s.text as string | undefined };
 }
 
-/** The file name of a uri, for the script's header and the text's title. */
-function nameOf(uri: string): string {
-  const last = uri.replace(/[?#].*$/, '').split('/').pop() ?? uri;
-  try {
-    return decodeURIComponent(last) || uri;
-  } catch {
-    return last || uri;
-  }
-}
-
 export function diffRequest(ls: MetabaseLanguageService, store: DocumentStore, params: DiffParams | undefined): DiffResult {
   if (!params || typeof params !== 'object') throw invalid('params must be an object {old, new}');
   const sides = [checkSide(params.old, 'old'), checkSide(params.new, 'new')] as const;
@@ -42,7 +33,7 @@ export function diffRequest(ls: MetabaseLanguageService, store: DocumentStore, p
   if (!oldDoc || !newDoc) return null;
   const diff = ls.diffDocuments(oldDoc, newDoc);
   const at = (doc: MetabaseDocument, offset: number | null) => (offset === null ? null : doc.lines.positionAt(offset));
-  const names = { oldName: nameOf(sides[0].uri), newName: nameOf(sides[1].uri) };
+  const names = { oldName: fileNameOf(sides[0].uri), newName: fileNameOf(sides[1].uri) };
   // A name shared by both (History copies are all MetaBase_*.xml, but two exports may both be MetaBase.xml): say which is which.
   if (names.oldName === names.newName) names.oldName = `${names.oldName} (old)`;
   return {

@@ -6,17 +6,9 @@
  * only its file name and size.
  */
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { fileNameOf } from '../util/uris';
 
 export const PROGRESS_TITLE = 'IIS 6 Metabase';
-
-function fileName(uri: string): string {
-  const last = uri.replace(/[?#].*$/, '').split('/').pop() ?? uri;
-  try {
-    return decodeURIComponent(last) || uri;
-  } catch {
-    return last || uri;
-  }
-}
 
 function size(chars: number): string {
   return chars >= 1_000_000 ? `${(chars / 1_000_000).toFixed(1)} M characters` : `${Math.round(chars / 1000)} k characters`;
@@ -36,7 +28,7 @@ export class OpeningProgress {
     if (!this.supported) return;
     const reporter = this.create().then(
       (r) => {
-        r.begin(PROGRESS_TITLE, undefined, `Parsing ${fileName(uri)} (${size(chars)})`, false);
+        r.begin(PROGRESS_TITLE, undefined, `Parsing ${fileNameOf(uri)} (${size(chars)})`, false);
         return r;
       },
       () => undefined, // the client refused the token: no progress
@@ -46,7 +38,7 @@ export class OpeningProgress {
 
   /** Parsed; its first validation runs now. */
   validating(uri: string): void {
-    void this.running.get(uri)?.then((r) => r?.report(`Validating ${fileName(uri)}`));
+    void this.running.get(uri)?.then((r) => r?.report(`Validating ${fileNameOf(uri)}`));
   }
 
   /** Validated (or closed, or failed): the progress ends. Nothing happens for a document without one. */

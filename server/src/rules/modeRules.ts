@@ -114,14 +114,7 @@ export const ignoredInIis5Mode: Rule = {
     if (m.isolationMode() !== 'iis5') return;
     const container = m.keyAt('/LM/W3SVC/AppPools');
     if (container && container.keyType === 'IIsApplicationPools' && m.propertyEntries(container).length > 0) {
-      ctx.report({
-        start: container.element.start + 1,
-        end: container.element.startTagEnd,
-        key: container,
-        message: `These pool defaults are ignored: the server runs in IIS 5.0 isolation mode. ${NO_POOLS}, so the recycling, health monitoring and identity settings of ${container.location} do nothing. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
-        tags: ['unnecessary'],
-        severity: 'information',
-      });
+      reportIgnoredSettings(ctx, container, 'pool defaults');
     }
     const byPool = m.applicationsByPool();
     for (const [id, pool] of m.pools()) {
@@ -131,14 +124,7 @@ export const ignoredInIis5Mode: Rule = {
       const entries = m.propertyEntries(pool).length;
       if (apps.length === 0 && chosen.length === 0) {
         if (entries === 0) continue;
-        ctx.report({
-          start: pool.element.start + 1,
-          end: pool.element.startTagEnd,
-          key: pool,
-          message: `These pool settings are ignored: the server runs in IIS 5.0 isolation mode. ${NO_POOLS}, so the recycling, health monitoring and identity settings of ${pool.location} do nothing. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
-          tags: ['unnecessary'],
-          severity: 'information',
-        });
+        reportIgnoredSettings(ctx, pool, 'pool settings');
         continue;
       }
       const why: string[] = [];
@@ -154,6 +140,18 @@ export const ignoredInIis5Mode: Rule = {
     }
   },
 };
+
+/** Information on a pool (or the pools' key) whose settings IIS 5.0 isolation mode ignores and nobody chose. */
+function reportIgnoredSettings(ctx: RuleContext, key: MetabaseKey, what: 'pool defaults' | 'pool settings'): void {
+  ctx.report({
+    start: key.element.start + 1,
+    end: key.element.startTagEnd,
+    key,
+    message: `These ${what} are ignored: the server runs in IIS 5.0 isolation mode. ${NO_POOLS}, so the recycling, health monitoring and identity settings of ${key.location} do nothing. Applications run in Inetinfo.exe or DLLHost.exe according to AppIsolated.`,
+    tags: ['unnecessary'],
+    severity: 'information',
+  });
+}
 
 export const appIsolatedIgnored: Rule = {
   meta: {
